@@ -1,0 +1,147 @@
+//! The one place where core and edges meet: load a scenario, run the Monte Carlo, render
+//! and write the outputs, print the human summary.
+
+use crate::cli::{Cli, Command, RunConfig};
+use crate::core::ensemble::simulate;
+use crate::core::run::{run_with, Workspace};
+use crate::core::scenario::Scenario;
+use crate::core::stats::Summary;
+use crate::error::AppError;
+use crate::io::csv::{render_summary, TraceWriter};
+use crate::io::format::grouped;
+use crate::io::json::render_headline;
+use crate::io::output::StagedDir;
+use crate::io::progress::RunProgress;
+use crate::io::scenario_file::load_file;
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+
+/// Raised by a signal handler to stop a run early.
+pub static STOP: AtomicBool = AtomicBool::new(false);
+
+/// Runs one parsed command line.
+pub fn run_cli(cli: Cli) -> Result<(), AppError> {
+    match cli.command {
+        Command::Run(args) => run(&args.into_config()?).map(|_| ()),
+        Command::Validate(args) => validate(&args.scenario),
+    }
+}
+
+/// `buildout validate`: prints warnings and a one-line description, or the errors.
+pub fn validate(path: &std::path::Path) -> Result<(), AppError> {
+    let loaded = load_file(path)?;
+    eprint!("{}", loaded.warnings);
+    let s = &loaded.scenario;
+    println!(
+        "{}: ok: \"{}\", {} chip types, {} deliveries ({} chips), {} sites, {} regions, {} grid additions, {} shocks, {} to {}",
+        path.display(),
+        s.name(),
+        s.chips().len(),
+        s.deliveries().len(),
+        grouped(s.ordered_chips() as f64),
+        s.sites().len(),
+        s.regions().len(),
+        s.power().len(),
+        s.shocks().len(),
+        s.start(),
+        s.date_of(s.horizon_month())
+    );
+    Ok(())
+}
+
+/// The finished result of `run`, for callers that want the numbers.
+pub struct RunOutcome {
+    pub out: PathBuf,
+    pub summary: Summary,
+}
+
+/// `buildout run`: simulate, then write every output file at once.
+pub fn run(config: &RunConfig) -> Result<RunOutcome, AppError> {
+    let loaded = load_file(&config.scenario)?;
+    if !config.quiet {
+        eprint!("{}", loaded.warnings);
+    }
+    let scenario = &loaded.scenario;
+    let runs = config.runs.unwrap_or(scenario.default_runs());
+    let seed = config.seed.unwrap_or(scenario.default_seed());
+    if let Some(i) = config.trace {
+        if i >= runs {
+            return Err(AppError::Usage(format!("--trace {i} names no run: runs are numbered 0 to {}", runs - 1)));
+        }
+    }
+    // Fail early, before hours of simulation, when the output folder cannot be made.
+    let staged = StagedDir::new(&config.out)?;
+    let progress = RunProgress::new(runs, config.quiet, &STOP);
+    progress.set_message(scenario.name().to_string());
+    let aggregate = simulate(scenario, seed, 0..runs, config.threads, &progress);
+    progress.finish();
+    let summary = aggregate?.summarize(scenario);
+    staged.write("summary.csv", render_summary(scenario, &summary).as_bytes())?;
+    staged.write("headline.json", render_headline(scenario, &summary, seed).as_bytes())?;
+    if let Some(i) = config.trace {
+        let mut trace = TraceWriter::new(scenario);
+        run_with(scenario, seed, i, &mut Workspace::default(), &mut trace);
+        staged.write(&format!("trace-{i}.csv"), trace.finish().as_bytes())?;
+    }
+    let out = staged.commit()?;
+    if !config.quiet {
+        print!("{}", human_summary(scenario, &summary, seed, &out));
+    }
+    Ok(RunOutcome { out, summary })
+}
+
+/// The short table printed after a run.
+pub fn human_summary(scenario: &Scenario, summary: &Summary, seed: u64, out: &std::path::Path) -> String {
+    let h = &summary.headline;
+    let month = |m: Option<f64>| m.map_or("not reached".to_string(), |m| scenario.date_of(m as u32).to_string());
+    let reached = |r: &crate::core::stats::Reached| {
+        format!(
+            "{} / {} / {}   (reached in {:.0}% of runs)",
+            month(r.percentiles[1]),
+            month(r.percentiles[3]),
+            month(r.percentiles[5]),
+            r.reached_share * 100.0
+        )
+    };
+    let mut lines = vec![
+        format!("{}: {} runs, seed {seed}, horizon {}", scenario.name(), summary.runs, scenario.date_of(scenario.horizon_month())),
+        format!("{:<34} {}", "", "P10 / P50 / P90"),
+        format!(
+            "{:<34} {} / {} / {}   of {} ordered",
+            "operational chips at horizon",
+            grouped(h.operational_at_horizon.p10()),
+            grouped(h.operational_at_horizon.p50()),
+            grouped(h.operational_at_horizon.p90()),
+            grouped(h.ordered_chips as f64)
+        ),
+        format!(
+            "{:<34} {} / {} / {}",
+            "compute at horizon (PFLOP/s)",
+            grouped(h.compute_pflops_at_horizon.p10()),
+            grouped(h.compute_pflops_at_horizon.p50()),
+            grouped(h.compute_pflops_at_horizon.p90())
+        ),
+        format!("{:<34} {}", "50% of ordered chips operational", reached(&h.month_50pct_operational)),
+        format!("{:<34} {}", "90% of ordered chips operational", reached(&h.month_90pct_operational)),
+        format!("{:<34} {}", "power first binds", reached(&h.power_first_binds)),
+        format!(
+            "{:<34} {} / {} / {}",
+            "stranded chip-months",
+            grouped(h.stranded_chip_months.p10()),
+            grouped(h.stranded_chip_months.p50()),
+            grouped(h.stranded_chip_months.p90())
+        ),
+    ];
+    if let Some(c) = &h.stranded_capital_usd_months {
+        lines.push(format!("{:<34} {} / {} / {}", "stranded capital (USD-months)", grouped(c.p10()), grouped(c.p50()), grouped(c.p90())));
+    }
+    if let Some(t) = &h.target {
+        lines.push(format!(
+            "{:<34} {:.1}%",
+            format!("target {} by {}", grouped(t.operational as f64), scenario.date_of(t.by_month)),
+            t.probability * 100.0
+        ));
+    }
+    lines.push(format!("written to {}", out.display()));
+    lines.join("\n") + "\n"
+}

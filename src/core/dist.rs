@@ -1,0 +1,145 @@
+//! Probability distributions of delays and durations, and how they are sampled.
+//!
+//! Every distribution here is validated before it is built, so sampling never fails.
+
+use rand::Rng;
+use rand_distr::{Beta, Distribution, LogNormal, Normal};
+
+/// z such that P(Z <= z) = 0.90 for a standard normal Z.
+const Z90: f64 = 1.281_551_565_544_600_5;
+/// z such that P(Z <= z) = 0.95 for a standard normal Z.
+const Z95: f64 = 1.644_853_626_951_472_2;
+
+/// A validated distribution of a quantity in months.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Dist {
+    /// Always this value; draws nothing.
+    Fixed(f64),
+    /// Uniform on [min, max]: one uniform draw.
+    Uniform { min: f64, max: f64 },
+    /// Triangular on [min, max] with its peak at mode: one uniform draw, inverse CDF.
+    Triangular { min: f64, mode: f64, max: f64 },
+    /// Beta-PERT with lambda 4 on [min, max]: one beta draw.
+    Pert { min: f64, mode: f64, max: f64 },
+    /// Normal with the given mean and standard deviation.
+    Normal { mean: f64, sd: f64 },
+    /// Log-normal: ln X ~ Normal(mu, sigma).
+    LogNormal { mu: f64, sigma: f64 },
+}
+
+impl Dist {
+    /// A log-normal from its median and 90th percentile (0 < median < p90).
+    pub fn lognormal_from_median_p90(median: f64, p90: f64) -> Dist {
+        let mu = median.ln();
+        Dist::LogNormal { mu, sigma: (p90.ln() - mu) / Z90 }
+    }
+
+    /// A log-normal from its 5th and 95th percentiles (0 < p5 < p95).
+    pub fn lognormal_from_p5_p95(p5: f64, p95: f64) -> Dist {
+        Dist::LogNormal {
+            mu: (p5.ln() + p95.ln()) / 2.0,
+            sigma: (p95.ln() - p5.ln()) / (2.0 * Z95),
+        }
+    }
+
+    /// Draws one value. Zero-width distributions still consume their draw, so the
+    /// stream position of later draws does not depend on the parameters.
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        match *self {
+            Dist::Fixed(value) => value,
+            Dist::Uniform { min, max } => min + rng.gen::<f64>() * (max - min),
+            Dist::Triangular { min, mode, max } => {
+                let u: f64 = rng.gen();
+                let width = max - min;
+                if width <= 0.0 {
+                    return min;
+                }
+                let peak = (mode - min) / width;
+                if u < peak {
+                    min + (u * width * (mode - min)).sqrt()
+                } else {
+                    max - ((1.0 - u) * width * (max - mode)).sqrt()
+                }
+            }
+            Dist::Pert { min, mode, max } => {
+                let width = max - min;
+                let (alpha, beta) = if width > 0.0 {
+                    (1.0 + 4.0 * (mode - min) / width, 1.0 + 4.0 * (max - mode) / width)
+                } else {
+                    (3.0, 3.0)
+                };
+                // alpha, beta >= 1 by validation, so Beta::new cannot fail; fall back to the mode.
+                let fraction = Beta::new(alpha, beta).map_or(0.5, |b| b.sample(rng));
+                min + fraction * width
+            }
+            Dist::Normal { mean, sd } => Normal::new(mean, sd).map_or(mean, |n| n.sample(rng)),
+            Dist::LogNormal { mu, sigma } => {
+                LogNormal::new(mu, sigma).map_or(mu.exp(), |l| l.sample(rng))
+            }
+        }
+    }
+
+    /// The mean of the distribution, used in documentation and tests.
+    pub fn mean(&self) -> f64 {
+        match *self {
+            Dist::Fixed(value) => value,
+            Dist::Uniform { min, max } => (min + max) / 2.0,
+            Dist::Triangular { min, mode, max } => (min + mode + max) / 3.0,
+            Dist::Pert { min, mode, max } => (min + 4.0 * mode + max) / 6.0,
+            Dist::Normal { mean, .. } => mean,
+            Dist::LogNormal { mu, sigma } => (mu + sigma * sigma / 2.0).exp(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
+
+    fn sample_mean(dist: &Dist, n: usize) -> f64 {
+        let mut rng = ChaCha8Rng::seed_from_u64(9);
+        (0..n).map(|_| dist.sample(&mut rng)).sum::<f64>() / n as f64
+    }
+
+    #[test]
+    fn sample_means_match_analytic_means() {
+        let dists = [
+            Dist::Uniform { min: 1.0, max: 5.0 },
+            Dist::Triangular { min: 0.0, mode: 2.0, max: 6.0 },
+            Dist::Pert { min: 0.0, mode: 6.0, max: 30.0 },
+            Dist::Normal { mean: 3.0, sd: 2.0 },
+            Dist::lognormal_from_median_p90(3.0, 12.0),
+        ];
+        for dist in &dists {
+            let got = sample_mean(dist, 200_000);
+            let want = dist.mean();
+            assert!((got - want).abs() < 0.02 * want.abs().max(1.0), "{dist:?}: {got} vs {want}");
+        }
+    }
+
+    #[test]
+    fn lognormal_parameterisations_hit_their_quantiles() {
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let dist = Dist::lognormal_from_p5_p95(2.0, 20.0);
+        let mut xs: Vec<f64> = (0..100_000).map(|_| dist.sample(&mut rng)).collect();
+        xs.sort_by(f64::total_cmp);
+        assert!((xs[5_000] - 2.0).abs() < 0.1, "p5 {}", xs[5_000]);
+        assert!((xs[95_000] - 20.0).abs() < 1.0, "p95 {}", xs[95_000]);
+        let dist = Dist::lognormal_from_median_p90(3.0, 12.0);
+        let mut xs: Vec<f64> = (0..100_000).map(|_| dist.sample(&mut rng)).collect();
+        xs.sort_by(f64::total_cmp);
+        assert!((xs[50_000] - 3.0).abs() < 0.1);
+        assert!((xs[90_000] - 12.0).abs() < 0.5);
+    }
+
+    #[test]
+    fn zero_width_distributions_return_their_value() {
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        assert_eq!(Dist::Pert { min: 2.0, mode: 2.0, max: 2.0 }.sample(&mut rng), 2.0);
+        assert_eq!(Dist::Triangular { min: 2.0, mode: 2.0, max: 2.0 }.sample(&mut rng), 2.0);
+        assert_eq!(Dist::Uniform { min: 2.0, max: 2.0 }.sample(&mut rng), 2.0);
+        assert_eq!(Dist::Normal { mean: 2.0, sd: 0.0 }.sample(&mut rng), 2.0);
+    }
+}

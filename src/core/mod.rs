@@ -1,0 +1,16 @@
+//! The pure core: scenario types and validation, distributions, the event queue, one
+//! run's state machine and Monte Carlo statistics. No files, terminals, TOML, charts or
+//! progress bars here (the tidy test checks it).
+
+pub mod date;
+pub mod dist;
+pub mod ensemble;
+pub mod event;
+pub mod metrics;
+pub mod rng;
+pub mod run;
+pub mod scenario;
+pub mod sketch;
+pub mod spec;
+pub mod stats;
+pub mod validate;

@@ -1,0 +1,613 @@
+//! One run: the buildout model of MODEL.md sections 4 and 8 on top of the generic event
+//! queue. `run_one` is a plain function of (scenario, master seed, run index).
+
+use super::event::EventQueue;
+use super::metrics::{series, series_count, Binding};
+use super::rng::{item_stream, StreamKind};
+use super::scenario::{Scenario, ShockEffect};
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Binomial, Distribution};
+
+/// Slack in capacity arithmetic: k = floor(headroom / need + 1e-9) (MODEL.md 8.11).
+const CAPACITY_EPSILON: f64 = 1e-9;
+
+/// What one run recorded: every series at every whole month, and the binding state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunRecord {
+    /// Series per month (`metrics::series_count`).
+    pub series_per_month: usize,
+    /// Month-major values: `values[m * series_per_month + s]`.
+    pub values: Vec<f64>,
+    /// Binding state per month.
+    pub binding: Vec<Binding>,
+}
+
+impl RunRecord {
+    /// Value of series `s` at month `m`.
+    pub fn get(&self, month: usize, s: usize) -> f64 {
+        self.values[month * self.series_per_month + s]
+    }
+    /// Number of sampled months (H + 1).
+    pub fn months(&self) -> usize {
+        self.binding.len()
+    }
+}
+
+/// Event kinds, in the tie-break order of MODEL.md section 4.4.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    MonthTick,
+    PowerOnline,
+    SiteReady,
+    ShockStart,
+    ShockEnd,
+    Retirement,
+    Commissioning,
+    DeliveryArrival,
+}
+
+impl EventKind {
+    /// Name used in traces.
+    pub fn name(self) -> &'static str {
+        match self {
+            EventKind::MonthTick => "month_tick",
+            EventKind::PowerOnline => "power_online",
+            EventKind::SiteReady => "site_ready",
+            EventKind::ShockStart => "shock_start",
+            EventKind::ShockEnd => "shock_end",
+            EventKind::Retirement => "retirement",
+            EventKind::Commissioning => "commissioning",
+            EventKind::DeliveryArrival => "delivery_arrival",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Event {
+    MonthTick,
+    PowerOnline(u32),
+    SiteReady(u32),
+    ShockStart(u32),
+    ShockEnd(u32),
+    Retirement(u32),
+    Commissioning(u32),
+    DeliveryArrival(u32),
+}
+
+impl Event {
+    fn kind(self) -> EventKind {
+        match self {
+            Event::MonthTick => EventKind::MonthTick,
+            Event::PowerOnline(_) => EventKind::PowerOnline,
+            Event::SiteReady(_) => EventKind::SiteReady,
+            Event::ShockStart(_) => EventKind::ShockStart,
+            Event::ShockEnd(_) => EventKind::ShockEnd,
+            Event::Retirement(_) => EventKind::Retirement,
+            Event::Commissioning(_) => EventKind::Commissioning,
+            Event::DeliveryArrival(_) => EventKind::DeliveryArrival,
+        }
+    }
+}
+
+/// One handled event, as a trace sees it, with the state after it.
+#[derive(Debug)]
+pub struct TraceRow<'a> {
+    pub time: f64,
+    pub kind: EventKind,
+    /// The item the event concerns (site, delivery, power addition, shock), if any.
+    pub item: &'a str,
+    /// Chips the event itself moved (arrived, cancelled, commissioned, lost, retired).
+    pub chips: u64,
+    /// What the event did, in a word: "arrived", "postponed", "cancelled", ...
+    pub outcome: &'static str,
+    /// Chips placed by the allocation pass that followed the event.
+    pub placed: u64,
+    pub waiting: u64,
+    pub installing: u64,
+    pub operational: u64,
+    pub lost: u64,
+    /// Facility MW still free in each region.
+    pub region_headroom_mw: &'a [f64],
+}
+
+/// Receives every handled event of a run. The engine never prints.
+pub trait RunObserver {
+    /// Whether rows should be built at all (false keeps the hot path free of work).
+    const ENABLED: bool;
+    /// Called after each event and the allocation pass it triggered.
+    fn on_event(&mut self, row: &TraceRow<'_>);
+}
+
+/// Observes nothing.
+pub struct NoTrace;
+
+impl RunObserver for NoTrace {
+    const ENABLED: bool = false;
+    fn on_event(&mut self, _: &TraceRow<'_>) {}
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LotState {
+    Installing,
+    Operational,
+    Gone,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Lot {
+    delivery: u32,
+    chip: u32,
+    site: u32,
+    count: u64,
+    state: LotState,
+}
+
+/// Buffers reused from run to run so a run allocates only its record.
+#[derive(Default)]
+pub struct Workspace {
+    queue: EventQueue<Event>,
+    lots: Vec<Lot>,
+    // Per delivery.
+    arrival_month: Vec<f64>,
+    waiting: Vec<u64>,
+    probability_cancelled: Vec<bool>,
+    /// Deliveries with waiting chips, by (arrival time, file order).
+    waiting_order: Vec<u32>,
+    // Per site.
+    site_ready: Vec<bool>,
+    install_months: Vec<f64>,
+    /// Installing + operational chips per (site, chip type).
+    site_chips: Vec<u64>,
+    site_used_it_kw: Vec<f64>,
+    site_streams: Vec<ChaCha8Rng>,
+    // Per region.
+    grid_kw: Vec<f64>,
+    region_headroom_mw: Vec<f64>,
+    // Per shock: [start, end) when it happens.
+    shock_window: Vec<Option<(f64, f64)>>,
+    // Per chip type.
+    installing_by_chip: Vec<u64>,
+    operational_by_chip: Vec<u64>,
+    delivered: u64,
+    lost: u64,
+    cancelled: u64,
+    dirty: bool,
+    events_handled: u64,
+}
+
+impl Workspace {
+    /// Events handled in the last run (for benchmarks).
+    pub fn events_handled(&self) -> u64 {
+        self.events_handled
+    }
+}
+
+/// Runs one future of `scenario` with a fresh workspace.
+pub fn run_one(scenario: &Scenario, seed: u64, run: u64) -> RunRecord {
+    run_with(scenario, seed, run, &mut Workspace::default(), &mut NoTrace)
+}
+
+/// Runs one future, reusing `ws`, telling `observer` about every event.
+pub fn run_with<O: RunObserver>(scenario: &Scenario, seed: u64, run: u64, ws: &mut Workspace, observer: &mut O) -> RunRecord {
+    let mut engine = Engine { s: scenario, ws };
+    engine.reset();
+    engine.draw_and_schedule(seed, run);
+    let horizon = scenario.horizon_month;
+    let per_month = series_count(scenario.origins.len());
+    let mut record = RunRecord {
+        series_per_month: per_month,
+        values: vec![0.0; (horizon as usize + 1) * per_month],
+        binding: Vec::with_capacity(horizon as usize + 1),
+    };
+    for month in 0..=horizon {
+        while let Some((time, event)) = engine.ws.queue.pop_until(f64::from(month)) {
+            engine.ws.events_handled += 1;
+            let (item, chips, outcome) = engine.handle(time, event);
+            let placed = if engine.ws.dirty { engine.allocate(time) } else { 0 };
+            if O::ENABLED {
+                engine.observe(observer, time, event.kind(), item, chips, outcome, placed);
+            }
+        }
+        let row = &mut record.values[month as usize * per_month..(month as usize + 1) * per_month];
+        record.binding.push(engine.sample(row));
+    }
+    record
+}
+
+struct Engine<'a> {
+    s: &'a Scenario,
+    ws: &'a mut Workspace,
+}
+
+impl<'a> Engine<'a> {
+    fn reset(&mut self) {
+        let (s, ws) = (self.s, &mut *self.ws);
+        let (nd, ns, nc) = (s.deliveries.len(), s.sites.len(), s.chips.len());
+        ws.queue.clear();
+        ws.lots.clear();
+        reset_vec(&mut ws.arrival_month, nd, 0.0);
+        reset_vec(&mut ws.waiting, nd, 0);
+        reset_vec(&mut ws.probability_cancelled, nd, false);
+        ws.waiting_order.clear();
+        reset_vec(&mut ws.site_ready, ns, false);
+        reset_vec(&mut ws.install_months, ns, 0.0);
+        reset_vec(&mut ws.site_chips, ns * nc, 0);
+        reset_vec(&mut ws.site_used_it_kw, ns, 0.0);
+        ws.site_streams.clear();
+        ws.grid_kw.clear();
+        ws.grid_kw.extend(s.regions.iter().map(|r| r.grid_mw * 1000.0));
+        reset_vec(&mut ws.region_headroom_mw, s.regions.len(), 0.0);
+        reset_vec(&mut ws.shock_window, s.shocks.len(), None);
+        reset_vec(&mut ws.installing_by_chip, nc, 0);
+        reset_vec(&mut ws.operational_by_chip, nc, 0);
+        ws.delivered = 0;
+        ws.lost = 0;
+        ws.cancelled = 0;
+        ws.dirty = false;
+        ws.events_handled = 0;
+    }
+
+    /// Section 4.1-4.2: every random input of the run, then the initial schedule.
+    fn draw_and_schedule(&mut self, seed: u64, run: u64) {
+        let (s, ws) = (self.s, &mut *self.ws);
+        let horizon = f64::from(s.horizon_month);
+        let schedule = |ws: &mut Workspace, time: f64, order: usize, event: Event| {
+            if time <= horizon {
+                ws.queue.push(time, event.kind() as u8, order as u32, event);
+            }
+        };
+        for month in 1..=s.horizon_month {
+            schedule(ws, f64::from(month), 0, Event::MonthTick);
+        }
+        for (i, p) in s.power.iter().enumerate() {
+            let mut rng = item_stream(seed, run, StreamKind::Power, &p.timing.stream_key);
+            let happens = rng.gen::<f64>() < p.timing.probability;
+            let time = (p.timing.planned_month + p.timing.delay_months.sample(&mut rng)).max(0.0);
+            if happens {
+                schedule(ws, time, i, Event::PowerOnline(i as u32));
+            }
+        }
+        for (i, site) in s.sites.iter().enumerate() {
+            let mut rng = item_stream(seed, run, StreamKind::Site, &site.timing.stream_key);
+            let happens = rng.gen::<f64>() < site.timing.probability;
+            let time = (site.timing.planned_month + site.timing.delay_months.sample(&mut rng)).max(0.0);
+            ws.install_months[i] = site.install_months.sample(&mut rng).max(0.0);
+            if happens {
+                schedule(ws, time, i, Event::SiteReady(i as u32));
+            }
+            ws.site_streams.push(item_stream(seed, run, StreamKind::SiteOperations, &site.name));
+        }
+        for (i, d) in s.deliveries.iter().enumerate() {
+            let mut rng = item_stream(seed, run, StreamKind::Delivery, &d.timing.stream_key);
+            let happens = rng.gen::<f64>() < d.timing.probability;
+            let time = (d.timing.planned_month + d.timing.delay_months.sample(&mut rng)).max(0.0);
+            ws.probability_cancelled[i] = !happens;
+            // A cancelled delivery still gets its event: it enters `cancelled` then (8.12).
+            schedule(ws, time, i, Event::DeliveryArrival(i as u32));
+        }
+        for (i, shock) in s.shocks.iter().enumerate() {
+            let mut rng = item_stream(seed, run, StreamKind::Shock, &shock.stream_key);
+            let happens = rng.gen::<f64>() < shock.probability;
+            let start = shock.earliest_month + rng.gen::<f64>() * (shock.latest_month - shock.earliest_month);
+            let duration = shock.duration_months.sample(&mut rng).max(0.0);
+            if happens {
+                ws.shock_window[i] = Some((start, start + duration));
+                schedule(ws, start, i, Event::ShockStart(i as u32));
+                schedule(ws, start + duration, i, Event::ShockEnd(i as u32));
+            }
+        }
+    }
+
+    fn push(&mut self, time: f64, order: u32, event: Event) {
+        if time <= f64::from(self.s.horizon_month) {
+            self.ws.queue.push(time, event.kind() as u8, order, event);
+        }
+    }
+
+    /// Handles one event; returns (item name, chips moved, outcome).
+    fn handle(&mut self, time: f64, event: Event) -> (&'a str, u64, &'static str) {
+        let s: &'a Scenario = self.s;
+        match event {
+            Event::MonthTick => ("", self.attrition(), "failed"),
+            Event::PowerOnline(i) => {
+                let p = &s.power[i as usize];
+                self.ws.grid_kw[p.region] += p.mw * 1000.0;
+                self.ws.dirty = true;
+                (p.timing.stream_key.as_str(), 0, "online")
+            }
+            Event::SiteReady(i) => {
+                self.ws.site_ready[i as usize] = true;
+                self.ws.dirty = true;
+                (s.sites[i as usize].name.as_str(), 0, "ready")
+            }
+            Event::ShockStart(i) => (s.shocks[i as usize].stream_key.as_str(), 0, "started"),
+            Event::ShockEnd(i) => (s.shocks[i as usize].stream_key.as_str(), 0, "ended"),
+            Event::Retirement(l) => {
+                let lot = self.ws.lots[l as usize];
+                let name = s.deliveries[lot.delivery as usize].timing.stream_key.as_str();
+                if lot.state != LotState::Operational || lot.count == 0 {
+                    return (name, 0, "retired");
+                }
+                self.remove_chips(l as usize, lot.count);
+                self.ws.lots[l as usize].state = LotState::Gone;
+                (name, lot.count, "retired")
+            }
+            Event::Commissioning(l) => {
+                let lot = &mut self.ws.lots[l as usize];
+                let name = s.deliveries[lot.delivery as usize].timing.stream_key.as_str();
+                lot.state = LotState::Operational;
+                let (chip, count, delivery) = (lot.chip as usize, lot.count, lot.delivery);
+                self.ws.installing_by_chip[chip] -= count;
+                self.ws.operational_by_chip[chip] += count;
+                if let Some(life) = s.chips[chip].life_months {
+                    self.push(time + life, delivery, Event::Retirement(l));
+                }
+                (name, count, "operational")
+            }
+            Event::DeliveryArrival(i) => {
+                let d = &s.deliveries[i as usize];
+                let name = d.timing.stream_key.as_str();
+                if self.ws.probability_cancelled[i as usize] {
+                    self.ws.cancelled += d.count;
+                    return (name, d.count, "cancelled");
+                }
+                let origin = s.chips[d.chip].origin;
+                let mut cancel = false;
+                let mut postpone_to: Option<f64> = None;
+                for (k, shock) in s.shocks.iter().enumerate() {
+                    if shock.origin != Some(origin) {
+                        continue;
+                    }
+                    if let Some((start, end)) = self.ws.shock_window[k] {
+                        if start <= time && time < end {
+                            match shock.effect {
+                                ShockEffect::Cancel => cancel = true,
+                                ShockEffect::Postpone => postpone_to = Some(postpone_to.map_or(end, |t: f64| t.max(end))),
+                            }
+                        }
+                    }
+                }
+                if cancel {
+                    self.ws.cancelled += d.count;
+                    return (name, d.count, "cancelled by shock");
+                }
+                if let Some(end) = postpone_to {
+                    self.push(end, i, Event::DeliveryArrival(i));
+                    return (name, 0, "postponed");
+                }
+                self.ws.delivered += d.count;
+                if d.count > 0 {
+                    self.ws.waiting[i as usize] = d.count;
+                    self.ws.arrival_month[i as usize] = time;
+                    // Arrivals come in time order, so the new one goes after every earlier
+                    // arrival and after equal-time arrivals earlier in the file.
+                    let pos = self.ws.waiting_order.partition_point(|&w| {
+                        let t = self.ws.arrival_month[w as usize];
+                        t < time || (t == time && w < i)
+                    });
+                    self.ws.waiting_order.insert(pos, i);
+                    self.ws.dirty = true;
+                }
+                (name, d.count, "arrived")
+            }
+        }
+    }
+
+    /// Section 4.5: each operational lot loses Binomial(n, monthly p) chips for good.
+    fn attrition(&mut self) -> u64 {
+        let mut total = 0;
+        for l in 0..self.ws.lots.len() {
+            let lot = self.ws.lots[l];
+            if lot.state != LotState::Operational || lot.count == 0 {
+                continue;
+            }
+            let p = self.s.chips[lot.chip as usize].monthly_failure_probability;
+            if p <= 0.0 {
+                continue;
+            }
+            let rng = &mut self.ws.site_streams[lot.site as usize];
+            let failed = if p >= 1.0 {
+                lot.count
+            } else {
+                Binomial::new(lot.count, p).map_or(0, |b| b.sample(rng))
+            };
+            if failed > 0 {
+                self.remove_chips(l, failed);
+                total += failed;
+            }
+        }
+        total
+    }
+
+    /// Takes `n` chips of an operational lot out for good, freeing space and power at once.
+    fn remove_chips(&mut self, l: usize, n: u64) {
+        let s = self.s;
+        let ws = &mut *self.ws;
+        let lot = &mut ws.lots[l];
+        lot.count -= n;
+        let (chip, site) = (lot.chip as usize, lot.site as usize);
+        ws.operational_by_chip[chip] -= n;
+        ws.site_chips[site * s.chips.len() + chip] -= n;
+        ws.site_used_it_kw[site] = used_it_kw(s, &ws.site_chips, site);
+        ws.lost += n;
+        ws.dirty = true;
+    }
+
+    fn region_used_facility_kw(&self, region: usize) -> f64 {
+        self.s
+            .sites
+            .iter()
+            .enumerate()
+            .filter(|(_, site)| site.region == region)
+            .map(|(i, site)| self.ws.site_used_it_kw[i] * site.pue)
+            .sum()
+    }
+
+    /// Chips of `chip` that fit in `site` by IT capacity, and by its region's power.
+    fn room(&self, site: usize, chip: usize) -> (u64, u64) {
+        let s = self.s;
+        let st = &s.sites[site];
+        let power_kw = s.chips[chip].power_kw;
+        let it_headroom_kw = st.it_mw * 1000.0 - self.ws.site_used_it_kw[site];
+        let region_headroom_kw = self.ws.grid_kw[st.region] - self.region_used_facility_kw(st.region);
+        (fit(it_headroom_kw, power_kw), fit(region_headroom_kw, power_kw * st.pue))
+    }
+
+    /// Section 4.6: places waiting lots, oldest arrival first, into candidate sites.
+    fn allocate(&mut self, time: f64) -> u64 {
+        self.ws.dirty = false;
+        let s = self.s;
+        let mut placed_total = 0;
+        let mut i = 0;
+        while i < self.ws.waiting_order.len() {
+            let d = self.ws.waiting_order[i] as usize;
+            let delivery = &s.deliveries[d];
+            for &site in &delivery.candidates {
+                if self.ws.waiting[d] == 0 {
+                    break;
+                }
+                if !self.ws.site_ready[site] {
+                    continue;
+                }
+                let (by_space, by_power) = self.room(site, delivery.chip);
+                let k = self.ws.waiting[d].min(by_space).min(by_power);
+                if k == 0 {
+                    continue;
+                }
+                self.ws.waiting[d] -= k;
+                placed_total += k;
+                let lot = self.ws.lots.len() as u32;
+                self.ws.lots.push(Lot { delivery: d as u32, chip: delivery.chip as u32, site: site as u32, count: k, state: LotState::Installing });
+                self.ws.installing_by_chip[delivery.chip] += k;
+                self.ws.site_chips[site * s.chips.len() + delivery.chip] += k;
+                self.ws.site_used_it_kw[site] = used_it_kw(s, &self.ws.site_chips, site);
+                self.push(time + self.ws.install_months[site], d as u32, Event::Commissioning(lot));
+            }
+            if self.ws.waiting[d] == 0 {
+                self.ws.waiting_order.remove(i);
+            } else {
+                i += 1;
+            }
+        }
+        placed_total
+    }
+
+    /// Section 5: fills one month's values and returns the binding state.
+    fn sample(&mut self, row: &mut [f64]) -> Binding {
+        let s = self.s;
+        let ws = &*self.ws;
+        let installing: u64 = ws.installing_by_chip.iter().sum();
+        let operational: u64 = ws.operational_by_chip.iter().sum();
+        let waiting: u64 = ws.waiting_order.iter().map(|&d| ws.waiting[d as usize]).sum();
+        let mut it_kw = 0.0;
+        let mut facility_kw = 0.0;
+        let mut built_it_mw = 0.0;
+        let mut built_facility_mw = 0.0;
+        for (i, site) in s.sites.iter().enumerate() {
+            it_kw += ws.site_used_it_kw[i];
+            facility_kw += ws.site_used_it_kw[i] * site.pue;
+            if ws.site_ready[i] {
+                built_it_mw += site.it_mw;
+                built_facility_mw += site.it_mw * site.pue;
+            }
+        }
+        let mut by_power = 0;
+        let mut by_space = 0;
+        let mut capital = 0.0;
+        for &d in &ws.waiting_order {
+            let delivery = &s.deliveries[d as usize];
+            let n = ws.waiting[d as usize];
+            capital += n as f64 * s.chips[delivery.chip].price_usd.unwrap_or(0.0);
+            let has_space = delivery
+                .candidates
+                .iter()
+                .any(|&site| ws.site_ready[site] && self.room(site, delivery.chip).0 >= 1);
+            if has_space {
+                by_power += n;
+            } else {
+                by_space += n;
+            }
+        }
+        row[series::DELIVERED] = ws.delivered as f64;
+        row[series::WAITING] = waiting as f64;
+        row[series::INSTALLING] = installing as f64;
+        row[series::OPERATIONAL] = operational as f64;
+        row[series::LOST] = ws.lost as f64;
+        row[series::CANCELLED] = ws.cancelled as f64;
+        // Compute is summed from integer chip counts so it carries no drift from attrition.
+        let compute_exact: f64 = s.chips.iter().zip(&ws.operational_by_chip).map(|(c, &n)| n as f64 * c.pflops).sum();
+        row[series::COMPUTE_PFLOPS] = compute_exact;
+        row[series::IT_MW] = it_kw / 1000.0;
+        row[series::FACILITY_MW] = facility_kw / 1000.0;
+        row[series::GRID_MW] = ws.grid_kw.iter().sum::<f64>() / 1000.0;
+        row[series::BUILT_IT_MW] = built_it_mw;
+        let home = s.home_origin.as_ref().and_then(|h| s.origins.iter().position(|o| o == h));
+        row[series::DOMESTIC_SHARE] = match home {
+            Some(h) if compute_exact > 0.0 => origin_compute(s, &ws.operational_by_chip, h) / compute_exact,
+            _ => 0.0,
+        };
+        row[series::STRANDED_BY_POWER] = by_power as f64;
+        row[series::STRANDED_BY_SPACE] = by_space as f64;
+        row[series::BUILT_FACILITY_MW] = built_facility_mw;
+        row[series::STRANDED_CAPITAL_USD] = capital;
+        for o in 0..s.origins.len() {
+            row[series::ORIGIN_SHARE_0 + o] =
+                if compute_exact > 0.0 { origin_compute(s, &ws.operational_by_chip, o) / compute_exact } else { 0.0 };
+        }
+        if waiting == 0 {
+            Binding::Chips
+        } else if by_power >= by_space {
+            Binding::Power
+        } else {
+            Binding::Space
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn observe<O: RunObserver>(&mut self, observer: &mut O, time: f64, kind: EventKind, item: &str, chips: u64, outcome: &'static str, placed: u64) {
+        for r in 0..self.s.regions.len() {
+            self.ws.region_headroom_mw[r] = (self.ws.grid_kw[r] - self.region_used_facility_kw(r)) / 1000.0;
+        }
+        let ws = &*self.ws;
+        observer.on_event(&TraceRow {
+            time,
+            kind,
+            item,
+            chips,
+            outcome,
+            placed,
+            waiting: ws.waiting_order.iter().map(|&d| ws.waiting[d as usize]).sum(),
+            installing: ws.installing_by_chip.iter().sum(),
+            operational: ws.operational_by_chip.iter().sum(),
+            lost: ws.lost,
+            region_headroom_mw: &ws.region_headroom_mw,
+        });
+    }
+}
+
+fn origin_compute(s: &Scenario, operational_by_chip: &[u64], origin: usize) -> f64 {
+    s.chips.iter().zip(operational_by_chip).filter(|(c, _)| c.origin == origin).map(|(c, &n)| n as f64 * c.pflops).sum()
+}
+
+/// IT kW drawn by the installing and operational chips of `site`, from integer counts.
+fn used_it_kw(s: &Scenario, site_chips: &[u64], site: usize) -> f64 {
+    let n = s.chips.len();
+    s.chips.iter().zip(&site_chips[site * n..(site + 1) * n]).map(|(c, &k)| k as f64 * c.power_kw).sum()
+}
+
+/// floor(headroom / need + epsilon), never negative.
+fn fit(headroom_kw: f64, need_kw: f64) -> u64 {
+    let k = (headroom_kw / need_kw + CAPACITY_EPSILON).floor();
+    if k >= 1.0 {
+        // Saturating float-to-int conversion.
+        k as u64
+    } else {
+        0
+    }
+}
+
+fn reset_vec<T: Clone>(v: &mut Vec<T>, len: usize, value: T) {
+    v.clear();
+    v.resize(len, value);
+}

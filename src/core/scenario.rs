@@ -1,0 +1,222 @@
+//! The validated scenario: what one run reads. Built only by `validate`, so the engine
+//! never re-checks ranges, references or dates.
+
+use super::date::YearMonth;
+use super::dist::Dist;
+
+/// How waiting chips may be placed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AllocationMode {
+    /// Only the owner's sites (or the named site).
+    Owner,
+    /// The owner's sites first, then every other site in file order.
+    National,
+}
+
+/// What a shock does to deliveries it hits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShockEffect {
+    /// The delivery arrives at the shock's end instead.
+    Postpone,
+    /// The delivery never arrives.
+    Cancel,
+}
+
+/// `[target]`: chips operational by a month.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    pub operational: u64,
+    pub by_month: u32,
+}
+
+/// One accelerator type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chip {
+    pub id: String,
+    pub vendor: Option<String>,
+    /// Index into `Scenario::origins`.
+    pub origin: usize,
+    pub power_kw: f64,
+    pub pflops: f64,
+    pub failure_rate_per_year: f64,
+    /// 1 - (1 - failure_rate)^(1/12): chance a chip fails at one month tick.
+    pub monthly_failure_probability: f64,
+    pub life_months: Option<f64>,
+    pub price_usd: Option<f64>,
+}
+
+/// A grid region.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Region {
+    pub name: String,
+    pub grid_mw: f64,
+}
+
+/// Fields every uncertain item shares: its random-stream key, planned time,
+/// delay and chance of happening.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timing {
+    /// Key of the item's random stream (its name, or `#N` when unnamed).
+    pub stream_key: String,
+    /// Planned time in months since start; negative means before start.
+    pub planned_month: f64,
+    pub delay_months: Dist,
+    pub probability: f64,
+}
+
+/// A `[[power]]` grid addition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PowerAddition {
+    pub name: Option<String>,
+    pub region: usize,
+    pub mw: f64,
+    pub timing: Timing,
+}
+
+/// A `[[sites]]` data centre.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Site {
+    pub name: String,
+    /// Index into `Scenario::owners`.
+    pub owner: usize,
+    pub region: usize,
+    pub it_mw: f64,
+    pub pue: f64,
+    pub install_months: Dist,
+    pub timing: Timing,
+}
+
+/// A `[[deliveries]]` tranche of chips.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Delivery {
+    pub name: Option<String>,
+    pub chip: usize,
+    pub count: u64,
+    pub owner: usize,
+    pub site: Option<usize>,
+    /// Candidate sites in the order the allocation pass tries them.
+    pub candidates: Vec<usize>,
+    pub timing: Timing,
+}
+
+/// A `[[shocks]]` supply disruption.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shock {
+    pub name: Option<String>,
+    pub stream_key: String,
+    pub probability: f64,
+    pub earliest_month: f64,
+    pub latest_month: f64,
+    pub duration_months: Dist,
+    /// Index into `Scenario::origins`; `None` when no chip has this origin.
+    pub origin: Option<usize>,
+    pub origin_label: String,
+    pub effect: ShockEffect,
+}
+
+/// A validated scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    pub(crate) name: String,
+    pub(crate) description: Option<String>,
+    pub(crate) start: YearMonth,
+    pub(crate) horizon_month: u32,
+    pub(crate) home_origin: Option<String>,
+    pub(crate) default_runs: u64,
+    pub(crate) default_seed: u64,
+    pub(crate) allocation: AllocationMode,
+    pub(crate) target: Option<Target>,
+    /// Distinct chip origins, in order of first appearance among the chips.
+    pub(crate) origins: Vec<String>,
+    /// Distinct owners, in order of first appearance (sites, then deliveries).
+    pub(crate) owners: Vec<String>,
+    pub(crate) chips: Vec<Chip>,
+    pub(crate) regions: Vec<Region>,
+    pub(crate) power: Vec<PowerAddition>,
+    pub(crate) sites: Vec<Site>,
+    pub(crate) deliveries: Vec<Delivery>,
+    pub(crate) shocks: Vec<Shock>,
+}
+
+impl Scenario {
+    /// The scenario's display name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// The optional description.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+    /// Month 0.
+    pub fn start(&self) -> YearMonth {
+        self.start
+    }
+    /// H: the last sampled month index.
+    pub fn horizon_month(&self) -> u32 {
+        self.horizon_month
+    }
+    /// The calendar month of month index `m`.
+    pub fn date_of(&self, month: u32) -> YearMonth {
+        self.start.plus_months(i64::from(month))
+    }
+    /// The origin counted as domestic.
+    pub fn home_origin(&self) -> Option<&str> {
+        self.home_origin.as_deref()
+    }
+    /// `scenario.runs`, or 10,000 when unset.
+    pub fn default_runs(&self) -> u64 {
+        self.default_runs
+    }
+    /// `scenario.seed`, or 42 when unset.
+    pub fn default_seed(&self) -> u64 {
+        self.default_seed
+    }
+    /// The allocation mode.
+    pub fn allocation(&self) -> AllocationMode {
+        self.allocation
+    }
+    /// The `[target]`, if set.
+    pub fn target(&self) -> Option<&Target> {
+        self.target.as_ref()
+    }
+    /// Distinct chip origins.
+    pub fn origins(&self) -> &[String] {
+        &self.origins
+    }
+    /// Accelerator types.
+    pub fn chips(&self) -> &[Chip] {
+        &self.chips
+    }
+    /// Grid regions.
+    pub fn regions(&self) -> &[Region] {
+        &self.regions
+    }
+    /// Grid additions.
+    pub fn power(&self) -> &[PowerAddition] {
+        &self.power
+    }
+    /// Data centres.
+    pub fn sites(&self) -> &[Site] {
+        &self.sites
+    }
+    /// Chip deliveries.
+    pub fn deliveries(&self) -> &[Delivery] {
+        &self.deliveries
+    }
+    /// Supply shocks.
+    pub fn shocks(&self) -> &[Shock] {
+        &self.shocks
+    }
+    /// Owners, in order of first appearance.
+    pub fn owners(&self) -> &[String] {
+        &self.owners
+    }
+    /// Ordered chips: the sum of every delivery's count.
+    pub fn ordered_chips(&self) -> u64 {
+        self.deliveries.iter().map(|d| d.count).sum()
+    }
+    /// Whether any chip has a price (stranded capital is reported only then).
+    pub fn has_prices(&self) -> bool {
+        self.chips.iter().any(|c| c.price_usd.is_some())
+    }
+}

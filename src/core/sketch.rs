@@ -1,0 +1,401 @@
+//! Mergeable summaries of many runs' values: an exact sum for the mean and a quantile
+//! sketch for percentiles. Merging is exact set union, so the result does not depend on
+//! the order in which runs, chunks, threads or shards are combined.
+//!
+//! The quantile sketch keeps every distinct value exactly while a cell has at most
+//! `EXACT_LIMIT` of them (percentiles are then exact, numpy's linear interpolation). Past
+//! that it switches, for good, to logarithmic buckets of relative width
+//! `RELATIVE_ACCURACY` (the DDSketch construction): every reported percentile is then
+//! within 0.05% of the exact one, relative to its value.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Distinct values a sketch keeps exactly before it switches to buckets.
+pub const EXACT_LIMIT: usize = 2048;
+/// Relative value error of a bucketed percentile.
+pub const RELATIVE_ACCURACY: f64 = 0.0005;
+const PENDING_LIMIT: usize = 1024;
+
+/// A float sum that is exact until the final rounding (Shewchuk's algorithm, as in
+/// Python's `math.fsum`): the same multiset of values gives the same bits in any order.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ExactSum {
+    partials: Vec<f64>,
+}
+
+impl ExactSum {
+    /// Adds a finite value (non-finite values are ignored).
+    pub fn add(&mut self, value: f64) {
+        if !value.is_finite() {
+            return;
+        }
+        let mut x = value;
+        let mut kept = 0;
+        for j in 0..self.partials.len() {
+            let mut y = self.partials[j];
+            if x.abs() < y.abs() {
+                std::mem::swap(&mut x, &mut y);
+            }
+            let hi = x + y;
+            let lo = y - (hi - x);
+            if lo != 0.0 {
+                self.partials[kept] = lo;
+                kept += 1;
+            }
+            x = hi;
+        }
+        self.partials.truncate(kept);
+        self.partials.push(x);
+    }
+
+    /// Adds everything `other` holds.
+    pub fn merge(&mut self, other: &ExactSum) {
+        for &p in &other.partials {
+            self.add(p);
+        }
+    }
+
+    /// The correctly rounded sum.
+    pub fn value(&self) -> f64 {
+        let p = &self.partials;
+        let mut n = p.len();
+        if n == 0 {
+            return 0.0;
+        }
+        n -= 1;
+        let mut hi = p[n];
+        let mut lo = 0.0;
+        while n > 0 {
+            let x = hi;
+            n -= 1;
+            let y = p[n];
+            hi = x + y;
+            let yr = hi - x;
+            lo = y - yr;
+            if lo != 0.0 {
+                break;
+            }
+        }
+        if n > 0 && ((lo < 0.0 && p[n - 1] < 0.0) || (lo > 0.0 && p[n - 1] > 0.0)) {
+            let y = lo * 2.0;
+            let x = hi + y;
+            let yr = x - hi;
+            if y == yr {
+                hi = x;
+            }
+        }
+        hi
+    }
+}
+
+/// Log-bucket counts for values past the exact limit.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+struct Buckets {
+    negative_infinite: u64,
+    /// Negative values by bucket of their magnitude.
+    negative: BTreeMap<i32, u64>,
+    zeros: u64,
+    positive: BTreeMap<i32, u64>,
+    positive_infinite: u64,
+}
+
+fn gamma() -> f64 {
+    (1.0 + RELATIVE_ACCURACY) / (1.0 - RELATIVE_ACCURACY)
+}
+
+/// Bucket i holds magnitudes in (gamma^(i-1), gamma^i].
+fn bucket_index(magnitude: f64) -> i32 {
+    (magnitude.ln() / gamma().ln()).ceil() as i32
+}
+
+/// The value that represents bucket i: within RELATIVE_ACCURACY of everything in it.
+fn bucket_value(index: i32) -> f64 {
+    let g = gamma();
+    2.0 * g.powi(index) / (g + 1.0)
+}
+
+impl Buckets {
+    fn add(&mut self, value: f64, count: u64) {
+        if value == f64::INFINITY {
+            self.positive_infinite += count;
+        } else if value == f64::NEG_INFINITY {
+            self.negative_infinite += count;
+        } else if value == 0.0 {
+            self.zeros += count;
+        } else if value > 0.0 {
+            *self.positive.entry(bucket_index(value)).or_insert(0) += count;
+        } else {
+            *self.negative.entry(bucket_index(-value)).or_insert(0) += count;
+        }
+    }
+
+    fn merge(&mut self, other: &Buckets) {
+        self.negative_infinite += other.negative_infinite;
+        self.zeros += other.zeros;
+        self.positive_infinite += other.positive_infinite;
+        for (&i, &c) in &other.negative {
+            *self.negative.entry(i).or_insert(0) += c;
+        }
+        for (&i, &c) in &other.positive {
+            *self.positive.entry(i).or_insert(0) += c;
+        }
+    }
+
+    /// Values in ascending order with their counts.
+    fn ascending(&self) -> impl Iterator<Item = (f64, u64)> + '_ {
+        std::iter::once((f64::NEG_INFINITY, self.negative_infinite))
+            .chain(self.negative.iter().rev().map(|(&i, &c)| (-bucket_value(i), c)))
+            .chain(std::iter::once((0.0, self.zeros)))
+            .chain(self.positive.iter().map(|(&i, &c)| (bucket_value(i), c)))
+            .chain(std::iter::once((f64::INFINITY, self.positive_infinite)))
+            .filter(|&(_, c)| c > 0)
+    }
+}
+
+/// Mean and percentiles of one quantity across runs, mergeable in any order.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Sketch {
+    count: u64,
+    finite_count: u64,
+    sum: ExactSum,
+    #[serde(skip)]
+    pending: Vec<f64>,
+    /// Sorted distinct values with their counts, while exact.
+    exact: Vec<(f64, u64)>,
+    buckets: Option<Buckets>,
+}
+
+impl Sketch {
+    /// Adds one run's value. NaN is ignored.
+    pub fn add(&mut self, value: f64) {
+        if value.is_nan() {
+            return;
+        }
+        self.count += 1;
+        if value.is_finite() {
+            self.finite_count += 1;
+            self.sum.add(value);
+        }
+        match &mut self.buckets {
+            Some(b) => b.add(value, 1),
+            None => {
+                self.pending.push(value);
+                if self.pending.len() >= PENDING_LIMIT {
+                    self.flush();
+                }
+            }
+        }
+    }
+
+    /// Moves pending values into the sorted exact list (or the buckets).
+    pub fn flush(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let mut pending = std::mem::take(&mut self.pending);
+        pending.sort_unstable_by(f64::total_cmp);
+        let mut runs: Vec<(f64, u64)> = Vec::with_capacity(pending.len());
+        for v in pending.drain(..) {
+            match runs.last_mut() {
+                Some((last, c)) if last.total_cmp(&v).is_eq() => *c += 1,
+                _ => runs.push((v, 1)),
+            }
+        }
+        self.pending = pending;
+        self.absorb(&runs);
+    }
+
+    fn absorb(&mut self, sorted: &[(f64, u64)]) {
+        if let Some(b) = &mut self.buckets {
+            for &(v, c) in sorted {
+                b.add(v, c);
+            }
+            return;
+        }
+        let mut merged = Vec::with_capacity(self.exact.len() + sorted.len());
+        let (mut i, mut j) = (0, 0);
+        let a = &self.exact;
+        while i < a.len() || j < sorted.len() {
+            let take_a = j >= sorted.len() || (i < a.len() && a[i].0.total_cmp(&sorted[j].0).is_lt());
+            let take_b = i >= a.len() || (j < sorted.len() && sorted[j].0.total_cmp(&a[i].0).is_lt());
+            if take_a {
+                merged.push(a[i]);
+                i += 1;
+            } else if take_b {
+                merged.push(sorted[j]);
+                j += 1;
+            } else {
+                merged.push((a[i].0, a[i].1 + sorted[j].1));
+                i += 1;
+                j += 1;
+            }
+        }
+        if merged.len() > EXACT_LIMIT {
+            let mut b = Buckets::default();
+            for &(v, c) in &merged {
+                b.add(v, c);
+            }
+            self.buckets = Some(b);
+            self.exact = Vec::new();
+        } else {
+            self.exact = merged;
+        }
+    }
+
+    /// Adds everything `other` holds.
+    pub fn merge(&mut self, other: &Sketch) {
+        self.flush();
+        let mut other = other.clone();
+        other.flush();
+        self.count += other.count;
+        self.finite_count += other.finite_count;
+        self.sum.merge(&other.sum);
+        match (&mut self.buckets, &other.buckets) {
+            (_, None) => self.absorb(&other.exact),
+            (Some(mine), Some(theirs)) => mine.merge(theirs),
+            (None, Some(theirs)) => {
+                let mut b = theirs.clone();
+                for &(v, c) in &self.exact {
+                    b.add(v, c);
+                }
+                self.buckets = Some(b);
+                self.exact = Vec::new();
+            }
+        }
+    }
+
+    /// Number of values added.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// Whether percentiles are exact (no bucketing has happened).
+    pub fn is_exact(&self) -> bool {
+        self.buckets.is_none()
+    }
+
+    /// Count of values that are +infinity (e.g. "never reached").
+    pub fn infinite_count(&self) -> u64 {
+        self.count - self.finite_count
+    }
+
+    /// Mean of the finite values (0 when there are none).
+    pub fn mean(&self) -> f64 {
+        if self.finite_count == 0 {
+            0.0
+        } else {
+            self.sum.value() / self.finite_count as f64
+        }
+    }
+
+    /// The value of rank `r` (0-based) in ascending order.
+    fn value_at_rank(&self, rank: u64) -> f64 {
+        let mut seen = 0;
+        let mut last = 0.0;
+        let mut visit = |v: f64, c: u64| -> Option<f64> {
+            seen += c;
+            last = v;
+            (rank < seen).then_some(v)
+        };
+        match &self.buckets {
+            Some(b) => {
+                for (v, c) in b.ascending() {
+                    if let Some(x) = visit(v, c) {
+                        return x;
+                    }
+                }
+            }
+            None => {
+                for &(v, c) in &self.exact {
+                    if let Some(x) = visit(v, c) {
+                        return x;
+                    }
+                }
+            }
+        }
+        last
+    }
+
+    /// The q-th percentile (q in 0..=100) by linear interpolation between order
+    /// statistics at index q/100 x (n-1), as numpy does. `None` when there are no values
+    /// or an order statistic it needs is infinite.
+    pub fn percentile(&self, q: f64) -> Option<f64> {
+        if !self.pending.is_empty() {
+            let mut sealed = self.clone();
+            sealed.flush();
+            return sealed.percentile(q);
+        }
+        if self.count == 0 {
+            return None;
+        }
+        let h = q / 100.0 * (self.count - 1) as f64;
+        let lo = h.floor();
+        let t = h - lo;
+        let a = self.value_at_rank(lo as u64);
+        if t == 0.0 {
+            return a.is_finite().then_some(a);
+        }
+        let b = self.value_at_rank((lo as u64 + 1).min(self.count - 1));
+        if !a.is_finite() || !b.is_finite() {
+            return None;
+        }
+        // numpy's _lerp, which keeps the result monotonic in t.
+        let diff = b - a;
+        Some(if t >= 0.5 { b - diff * (1.0 - t) } else { a + diff * t })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn numpy_percentile(sorted: &[f64], q: f64) -> f64 {
+        let h = q / 100.0 * (sorted.len() - 1) as f64;
+        let lo = h.floor() as usize;
+        let t = h - lo as f64;
+        let hi = (lo + 1).min(sorted.len() - 1);
+        let (a, b) = (sorted[lo], sorted[hi]);
+        if t >= 0.5 {
+            b - (b - a) * (1.0 - t)
+        } else {
+            a + (b - a) * t
+        }
+    }
+
+    #[test]
+    fn exact_sum_is_order_independent() {
+        let values = [1e16, 1.0, -1e16, 3.3, 1e-9, 7.25, -2.0];
+        let mut a = ExactSum::default();
+        values.iter().for_each(|&v| a.add(v));
+        let mut b = ExactSum::default();
+        values.iter().rev().for_each(|&v| b.add(v));
+        assert_eq!(a.value().to_bits(), b.value().to_bits());
+        assert_eq!(a.value(), 1.0 + 3.3 + 1e-9 + 7.25 - 2.0);
+    }
+
+    #[test]
+    fn small_samples_are_exact_like_numpy() {
+        let values = [5.0, 1.0, 4.0, 2.0, 2.0, 9.5, 0.0];
+        let mut s = Sketch::default();
+        values.iter().for_each(|&v| s.add(v));
+        let mut sorted = values.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        for q in [0.0, 5.0, 10.0, 25.0, 50.0, 75.0, 90.0, 95.0, 100.0] {
+            assert_eq!(s.percentile(q), Some(numpy_percentile(&sorted, q)), "q = {q}");
+        }
+        assert!(s.is_exact());
+    }
+
+    #[test]
+    fn infinity_makes_touching_percentiles_none() {
+        let mut s = Sketch::default();
+        for v in [1.0, 2.0, f64::INFINITY, f64::INFINITY] {
+            s.add(v);
+        }
+        assert_eq!(s.percentile(0.0), Some(1.0));
+        assert_eq!(s.percentile(50.0), None);
+        assert_eq!(s.infinite_count(), 2);
+        assert_eq!(s.mean(), 1.5);
+    }
+}

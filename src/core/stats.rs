@@ -1,0 +1,226 @@
+//! Monte Carlo statistics (MODEL.md section 6): per month and series, mean and
+//! percentiles across runs; binding shares; the headline figures. `Aggregate` is the
+//! mergeable running state, `Summary` the finished numbers every writer reads.
+
+use super::metrics::{series, series_count, Binding};
+use super::run::RunRecord;
+use super::scenario::Scenario;
+use super::sketch::Sketch;
+use serde::{Deserialize, Serialize};
+
+/// The percentiles reported everywhere, in column order.
+pub const PERCENTILES: [f64; 7] = [5.0, 10.0, 25.0, 50.0, 75.0, 90.0, 95.0];
+
+/// The running state of a Monte Carlo: merge two to combine their runs. Merging is
+/// order-independent, so threads, chunks and shards all give the same bytes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Aggregate {
+    pub runs: u64,
+    months: usize,
+    series: usize,
+    /// `cells[m * series + s]`
+    cells: Vec<Sketch>,
+    /// Runs per month in each binding state (`Binding::ALL` order).
+    binding: Vec<[u64; 3]>,
+    month_50pct: Sketch,
+    month_90pct: Sketch,
+    power_first_binds: Sketch,
+    stranded_chip_months: Sketch,
+    stranded_capital_usd_months: Sketch,
+    target_met: u64,
+}
+
+impl Aggregate {
+    /// An aggregate of no runs, shaped for `scenario`.
+    pub fn empty(scenario: &Scenario) -> Aggregate {
+        let months = scenario.horizon_month() as usize + 1;
+        let series = series_count(scenario.origins().len());
+        Aggregate {
+            runs: 0,
+            months,
+            series,
+            cells: vec![Sketch::default(); months * series],
+            binding: vec![[0; 3]; months],
+            month_50pct: Sketch::default(),
+            month_90pct: Sketch::default(),
+            power_first_binds: Sketch::default(),
+            stranded_chip_months: Sketch::default(),
+            stranded_capital_usd_months: Sketch::default(),
+            target_met: 0,
+        }
+    }
+
+    /// Adds one run.
+    pub fn add_run(&mut self, scenario: &Scenario, record: &RunRecord) {
+        self.runs += 1;
+        for (cell, &v) in self.cells.iter_mut().zip(&record.values) {
+            cell.add(v);
+        }
+        for (counts, b) in self.binding.iter_mut().zip(&record.binding) {
+            counts[b.index()] += 1;
+        }
+        let ordered = scenario.ordered_chips() as f64;
+        let first_month = |share: f64| {
+            (0..record.months())
+                .find(|&m| record.get(m, series::OPERATIONAL) >= share * ordered)
+                .map_or(f64::INFINITY, |m| m as f64)
+        };
+        self.month_50pct.add(first_month(0.5));
+        self.month_90pct.add(first_month(0.9));
+        let first_power = record.binding.iter().position(|&b| b == Binding::Power);
+        self.power_first_binds.add(first_power.map_or(f64::INFINITY, |m| m as f64));
+        let waiting_sum: f64 = (0..record.months()).map(|m| record.get(m, series::WAITING)).sum();
+        self.stranded_chip_months.add(waiting_sum);
+        let capital_sum: f64 = (0..record.months()).map(|m| record.get(m, series::STRANDED_CAPITAL_USD)).sum();
+        self.stranded_capital_usd_months.add(capital_sum);
+        if let Some(t) = scenario.target() {
+            if record.get(t.by_month as usize, series::OPERATIONAL) >= t.operational as f64 {
+                self.target_met += 1;
+            }
+        }
+    }
+
+    /// Adds every run of `other` (which must come from the same scenario).
+    pub fn merge(&mut self, other: &Aggregate) {
+        self.runs += other.runs;
+        for (a, b) in self.cells.iter_mut().zip(&other.cells) {
+            a.merge(b);
+        }
+        for (a, b) in self.binding.iter_mut().zip(&other.binding) {
+            for k in 0..3 {
+                a[k] += b[k];
+            }
+        }
+        self.month_50pct.merge(&other.month_50pct);
+        self.month_90pct.merge(&other.month_90pct);
+        self.power_first_binds.merge(&other.power_first_binds);
+        self.stranded_chip_months.merge(&other.stranded_chip_months);
+        self.stranded_capital_usd_months.merge(&other.stranded_capital_usd_months);
+        self.target_met += other.target_met;
+    }
+
+    /// Whether this aggregate has the shape of `scenario`'s results.
+    pub fn fits(&self, scenario: &Scenario) -> bool {
+        self.months == scenario.horizon_month() as usize + 1 && self.series == series_count(scenario.origins().len())
+    }
+
+    /// Finished statistics.
+    pub fn summarize(&self, scenario: &Scenario) -> Summary {
+        let runs = self.runs.max(1) as f64;
+        let cells = self.cells.iter().map(Stats::of).collect();
+        let binding_share = self.binding.iter().map(|c| [c[0] as f64 / runs, c[1] as f64 / runs, c[2] as f64 / runs]).collect();
+        let horizon = self.months - 1;
+        let headline = Headline {
+            ordered_chips: scenario.ordered_chips(),
+            operational_at_horizon: Stats::of(&self.cells[horizon * self.series + series::OPERATIONAL]),
+            compute_pflops_at_horizon: Stats::of(&self.cells[horizon * self.series + series::COMPUTE_PFLOPS]),
+            month_50pct_operational: Reached::of(&self.month_50pct),
+            month_90pct_operational: Reached::of(&self.month_90pct),
+            power_first_binds: Reached::of(&self.power_first_binds),
+            stranded_chip_months: Stats::of(&self.stranded_chip_months),
+            stranded_capital_usd_months: scenario.has_prices().then(|| Stats::of(&self.stranded_capital_usd_months)),
+            target: scenario.target().map(|t| TargetResult {
+                operational: t.operational,
+                by_month: t.by_month,
+                probability: self.target_met as f64 / runs,
+            }),
+        };
+        Summary { runs: self.runs, months: self.months, series: self.series, cells, binding_share, headline }
+    }
+}
+
+/// Mean and the seven percentiles of one quantity.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stats {
+    pub mean: f64,
+    /// p5, p10, p25, p50, p75, p90, p95 (`PERCENTILES` order).
+    pub percentiles: [f64; 7],
+}
+
+impl Stats {
+    fn of(sketch: &Sketch) -> Stats {
+        let mut percentiles = [0.0; 7];
+        for (p, q) in percentiles.iter_mut().zip(PERCENTILES) {
+            *p = sketch.percentile(q).unwrap_or(0.0);
+        }
+        Stats { mean: sketch.mean(), percentiles }
+    }
+    /// The median.
+    pub fn p50(&self) -> f64 {
+        self.percentiles[3]
+    }
+    /// The 10th percentile.
+    pub fn p10(&self) -> f64 {
+        self.percentiles[1]
+    }
+    /// The 90th percentile.
+    pub fn p90(&self) -> f64 {
+        self.percentiles[5]
+    }
+}
+
+/// Percentiles of a month that some runs never reach (+infinity).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Reached {
+    /// Share of runs that reached it.
+    pub reached_share: f64,
+    /// p5..p95; `None` where the percentile touches a run that never got there.
+    pub percentiles: [Option<f64>; 7],
+}
+
+impl Reached {
+    fn of(sketch: &Sketch) -> Reached {
+        let n = sketch.count().max(1) as f64;
+        let mut percentiles = [None; 7];
+        for (p, q) in percentiles.iter_mut().zip(PERCENTILES) {
+            *p = sketch.percentile(q);
+        }
+        Reached { reached_share: (sketch.count() - sketch.infinite_count()) as f64 / n, percentiles }
+    }
+}
+
+/// The chance that `[target]` is met.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TargetResult {
+    pub operational: u64,
+    pub by_month: u32,
+    pub probability: f64,
+}
+
+/// The headline figures of MODEL.md section 6.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Headline {
+    pub ordered_chips: u64,
+    pub operational_at_horizon: Stats,
+    pub compute_pflops_at_horizon: Stats,
+    pub month_50pct_operational: Reached,
+    pub month_90pct_operational: Reached,
+    pub power_first_binds: Reached,
+    pub stranded_chip_months: Stats,
+    pub stranded_capital_usd_months: Option<Stats>,
+    pub target: Option<TargetResult>,
+}
+
+/// Finished statistics of a Monte Carlo.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    pub runs: u64,
+    pub months: usize,
+    pub series: usize,
+    cells: Vec<Stats>,
+    /// Share of runs in each binding state per month (`Binding::ALL` order).
+    pub binding_share: Vec<[f64; 3]>,
+    pub headline: Headline,
+}
+
+impl Summary {
+    /// Statistics of series `s` (see `metrics::series`) at month `m`.
+    pub fn stats(&self, month: usize, s: usize) -> &Stats {
+        &self.cells[month * self.series + s]
+    }
+
+    /// One series over all months.
+    pub fn series_over_time(&self, s: usize) -> impl Iterator<Item = &Stats> + '_ {
+        (0..self.months).map(move |m| self.stats(m, s))
+    }
+}

@@ -1,0 +1,90 @@
+//! `summary.csv` and `trace-I.csv`: pure render functions returning the file text.
+
+use super::format::number;
+use crate::core::metrics::{Binding, METRIC_NAMES};
+use crate::core::run::TraceRow;
+use crate::core::scenario::Scenario;
+use crate::core::stats::Summary;
+use std::fmt::Write as _;
+
+/// The summary table of MODEL.md section 7: one row per month and metric.
+pub fn render_summary(scenario: &Scenario, summary: &Summary) -> String {
+    let mut out = String::from("month,date,metric,mean,p5,p10,p25,p50,p75,p90,p95\n");
+    for month in 0..summary.months {
+        let date = scenario.date_of(month as u32);
+        for (s, name) in METRIC_NAMES.iter().enumerate() {
+            let st = summary.stats(month, s);
+            let _ = write!(out, "{month},{date},{name},{}", number(st.mean));
+            for p in st.percentiles {
+                let _ = write!(out, ",{}", number(p));
+            }
+            out.push('\n');
+        }
+        for b in Binding::ALL {
+            let share = number(summary.binding_share[month][b.index()]);
+            let _ = write!(out, "{month},{date},{},{share}", b.row_name());
+            for _ in 0..7 {
+                let _ = write!(out, ",{share}");
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Collects a run's events as `trace-I.csv` rows.
+pub struct TraceWriter<'a> {
+    scenario: &'a Scenario,
+    text: String,
+}
+
+impl<'a> TraceWriter<'a> {
+    /// Starts a trace with its header (one headroom column per region).
+    pub fn new(scenario: &'a Scenario) -> TraceWriter<'a> {
+        let mut text = String::from("time,date,kind,item,outcome,chips,placed,waiting,installing,operational,lost");
+        for r in scenario.regions() {
+            let _ = write!(text, ",headroom_mw:{}", csv_field(&r.name));
+        }
+        text.push('\n');
+        TraceWriter { scenario, text }
+    }
+
+    /// The finished CSV text.
+    pub fn finish(self) -> String {
+        self.text
+    }
+}
+
+impl crate::core::run::RunObserver for TraceWriter<'_> {
+    const ENABLED: bool = true;
+    fn on_event(&mut self, row: &TraceRow<'_>) {
+        let date = self.scenario.date_of(row.time.floor().max(0.0) as u32);
+        let _ = write!(
+            self.text,
+            "{},{date},{},{},{},{},{},{},{},{},{}",
+            number(row.time),
+            row.kind.name(),
+            csv_field(row.item),
+            row.outcome,
+            row.chips,
+            row.placed,
+            row.waiting,
+            row.installing,
+            row.operational,
+            row.lost
+        );
+        for h in row.region_headroom_mw {
+            let _ = write!(self.text, ",{}", number(*h));
+        }
+        self.text.push('\n');
+    }
+}
+
+/// Quotes a field when it holds a comma, quote or line break.
+pub fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}

@@ -1,0 +1,9 @@
+//! The edges around the core: scenario files, writers of CSV and JSON, output folders,
+//! progress bars. Each writer is a pure render function plus a thin write.
+
+pub mod csv;
+pub mod format;
+pub mod json;
+pub mod output;
+pub mod progress;
+pub mod scenario_file;

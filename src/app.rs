@@ -104,7 +104,12 @@ pub fn human_summary(scenario: &Scenario, summary: &Summary, seed: u64, out: &st
         )
     };
     let mut lines = vec![
-        format!("{}: {} runs, seed {seed}, horizon {}", scenario.name(), summary.runs, scenario.date_of(scenario.horizon_month())),
+        format!(
+            "{}: {} runs, seed {seed}, horizon {}",
+            scenario.name(),
+            summary.runs,
+            scenario.date_of(scenario.horizon_month())
+        ),
         format!("{:<34} {}", "", "P10 / P50 / P90"),
         format!(
             "{:<34} {} / {} / {}   of {} ordered",
@@ -133,7 +138,13 @@ pub fn human_summary(scenario: &Scenario, summary: &Summary, seed: u64, out: &st
         ),
     ];
     if let Some(c) = &h.stranded_capital_usd_months {
-        lines.push(format!("{:<34} {} / {} / {}", "stranded capital (USD-months)", grouped(c.p10()), grouped(c.p50()), grouped(c.p90())));
+        lines.push(format!(
+            "{:<34} {} / {} / {}",
+            "stranded capital (USD-months)",
+            grouped(c.p10()),
+            grouped(c.p50()),
+            grouped(c.p90())
+        ));
     }
     if let Some(t) = &h.target {
         lines.push(format!(

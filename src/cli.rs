@@ -84,9 +84,18 @@ impl RunArgs {
             }
         }
         let out = self.out.unwrap_or_else(|| {
-            let stem = self.scenario.file_stem().map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
+            let stem =
+                self.scenario.file_stem().map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
             PathBuf::from("output").join(stem)
         });
-        Ok(RunConfig { scenario: self.scenario, runs: self.runs, seed: self.seed, threads: self.threads, out, quiet: self.quiet, trace: self.trace })
+        Ok(RunConfig {
+            scenario: self.scenario,
+            runs: self.runs,
+            seed: self.seed,
+            threads: self.threads,
+            out,
+            quiet: self.quiet,
+            trace: self.trace,
+        })
     }
 }

@@ -13,8 +13,7 @@ pub struct YearMonth {
 impl YearMonth {
     /// Builds a month; `month` must be in 1..=12 and `year` in 1900..=2999.
     pub fn new(year: i32, month: u32) -> Option<YearMonth> {
-        ((1..=12).contains(&month) && (1900..=2999).contains(&year))
-            .then_some(YearMonth { year, month })
+        ((1..=12).contains(&month) && (1900..=2999).contains(&year)).then_some(YearMonth { year, month })
     }
 
     /// Parses `"YYYY-MM"` (exactly four digits, a dash, two digits).
@@ -33,17 +32,13 @@ impl YearMonth {
 
     /// Whole months from `origin` to `self` (negative when `self` is earlier).
     pub fn months_since(self, origin: YearMonth) -> i64 {
-        (i64::from(self.year) - i64::from(origin.year)) * 12 + i64::from(self.month)
-            - i64::from(origin.month)
+        (i64::from(self.year) - i64::from(origin.year)) * 12 + i64::from(self.month) - i64::from(origin.month)
     }
 
     /// The month `months` after `self` (`months` may be negative).
     pub fn plus_months(self, months: i64) -> YearMonth {
         let zero_based = i64::from(self.year) * 12 + i64::from(self.month) - 1 + months;
-        YearMonth {
-            year: zero_based.div_euclid(12) as i32,
-            month: zero_based.rem_euclid(12) as u32 + 1,
-        }
+        YearMonth { year: zero_based.div_euclid(12) as i32, month: zero_based.rem_euclid(12) as u32 + 1 }
     }
 }
 

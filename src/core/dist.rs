@@ -36,10 +36,7 @@ impl Dist {
 
     /// A log-normal from its 5th and 95th percentiles (0 < p5 < p95).
     pub fn lognormal_from_p5_p95(p5: f64, p95: f64) -> Dist {
-        Dist::LogNormal {
-            mu: (p5.ln() + p95.ln()) / 2.0,
-            sigma: (p95.ln() - p5.ln()) / (2.0 * Z95),
-        }
+        Dist::LogNormal { mu: (p5.ln() + p95.ln()) / 2.0, sigma: (p95.ln() - p5.ln()) / (2.0 * Z95) }
     }
 
     /// Draws one value. Zero-width distributions still consume their draw, so the
@@ -73,9 +70,7 @@ impl Dist {
                 min + fraction * width
             }
             Dist::Normal { mean, sd } => Normal::new(mean, sd).map_or(mean, |n| n.sample(rng)),
-            Dist::LogNormal { mu, sigma } => {
-                LogNormal::new(mu, sigma).map_or(mu.exp(), |l| l.sample(rng))
-            }
+            Dist::LogNormal { mu, sigma } => LogNormal::new(mu, sigma).map_or(mu.exp(), |l| l.sample(rng)),
         }
     }
 

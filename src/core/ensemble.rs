@@ -39,7 +39,13 @@ pub enum EnsembleError {
 
 /// Runs `runs` (a range of run indices) of `scenario` with master seed `seed` on
 /// `threads` threads (`None`: one per core).
-pub fn simulate(scenario: &Scenario, seed: u64, runs: Range<u64>, threads: Option<usize>, progress: &dyn Progress) -> Result<Aggregate, EnsembleError> {
+pub fn simulate(
+    scenario: &Scenario,
+    seed: u64,
+    runs: Range<u64>,
+    threads: Option<usize>,
+    progress: &dyn Progress,
+) -> Result<Aggregate, EnsembleError> {
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(t) = threads {
         builder = builder.num_threads(t);
@@ -66,10 +72,13 @@ pub fn simulate(scenario: &Scenario, seed: u64, runs: Range<u64>, threads: Optio
                 }
                 Some(agg)
             })
-            .try_reduce(|| Aggregate::empty(scenario), |mut a, b| {
-                a.merge(&b);
-                Some(a)
-            })
+            .try_reduce(
+                || Aggregate::empty(scenario),
+                |mut a, b| {
+                    a.merge(&b);
+                    Some(a)
+                },
+            )
     });
     result.ok_or(EnsembleError::Interrupted)
 }

@@ -189,7 +189,13 @@ pub fn run_one(scenario: &Scenario, seed: u64, run: u64) -> RunRecord {
 }
 
 /// Runs one future, reusing `ws`, telling `observer` about every event.
-pub fn run_with<O: RunObserver>(scenario: &Scenario, seed: u64, run: u64, ws: &mut Workspace, observer: &mut O) -> RunRecord {
+pub fn run_with<O: RunObserver>(
+    scenario: &Scenario,
+    seed: u64,
+    run: u64,
+    ws: &mut Workspace,
+    observer: &mut O,
+) -> RunRecord {
     let mut engine = Engine { s: scenario, ws };
     engine.reset();
     engine.draw_and_schedule(seed, run);
@@ -363,7 +369,9 @@ impl<'a> Engine<'a> {
                         if start <= time && time < end {
                             match shock.effect {
                                 ShockEffect::Cancel => cancel = true,
-                                ShockEffect::Postpone => postpone_to = Some(postpone_to.map_or(end, |t: f64| t.max(end))),
+                                ShockEffect::Postpone => {
+                                    postpone_to = Some(postpone_to.map_or(end, |t: f64| t.max(end)))
+                                }
                             }
                         }
                     }
@@ -407,11 +415,7 @@ impl<'a> Engine<'a> {
                 continue;
             }
             let rng = &mut self.ws.site_streams[lot.site as usize];
-            let failed = if p >= 1.0 {
-                lot.count
-            } else {
-                Binomial::new(lot.count, p).map_or(0, |b| b.sample(rng))
-            };
+            let failed = if p >= 1.0 { lot.count } else { Binomial::new(lot.count, p).map_or(0, |b| b.sample(rng)) };
             if failed > 0 {
                 self.remove_chips(l, failed);
                 total += failed;
@@ -478,7 +482,13 @@ impl<'a> Engine<'a> {
                 self.ws.waiting[d] -= k;
                 placed_total += k;
                 let lot = self.ws.lots.len() as u32;
-                self.ws.lots.push(Lot { delivery: d as u32, chip: delivery.chip as u32, site: site as u32, count: k, state: LotState::Installing });
+                self.ws.lots.push(Lot {
+                    delivery: d as u32,
+                    chip: delivery.chip as u32,
+                    site: site as u32,
+                    count: k,
+                    state: LotState::Installing,
+                });
                 self.ws.installing_by_chip[delivery.chip] += k;
                 self.ws.site_chips[site * s.chips.len() + delivery.chip] += k;
                 self.ws.site_used_it_kw[site] = used_it_kw(s, &self.ws.site_chips, site);
@@ -519,10 +529,8 @@ impl<'a> Engine<'a> {
             let delivery = &s.deliveries[d as usize];
             let n = ws.waiting[d as usize];
             capital += n as f64 * s.chips[delivery.chip].price_usd.unwrap_or(0.0);
-            let has_space = delivery
-                .candidates
-                .iter()
-                .any(|&site| ws.site_ready[site] && self.room(site, delivery.chip).0 >= 1);
+            let has_space =
+                delivery.candidates.iter().any(|&site| ws.site_ready[site] && self.room(site, delivery.chip).0 >= 1);
             if has_space {
                 by_power += n;
             } else {
@@ -565,7 +573,16 @@ impl<'a> Engine<'a> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn observe<O: RunObserver>(&mut self, observer: &mut O, time: f64, kind: EventKind, item: &str, chips: u64, outcome: &'static str, placed: u64) {
+    fn observe<O: RunObserver>(
+        &mut self,
+        observer: &mut O,
+        time: f64,
+        kind: EventKind,
+        item: &str,
+        chips: u64,
+        outcome: &'static str,
+        placed: u64,
+    ) {
         for r in 0..self.s.regions.len() {
             self.ws.region_headroom_mw[r] = (self.ws.grid_kw[r] - self.region_used_facility_kw(r)) / 1000.0;
         }

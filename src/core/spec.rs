@@ -23,7 +23,7 @@ pub struct ScenarioSpec {
     pub allocation: Option<Spanned<AllocationTable>>,
     pub target: Option<Spanned<TargetTable>>,
     #[serde(default, deserialize_with = "ordered_chips")]
-    pub chips: Vec<(Spanned<String>, Spanned<ChipSpec>)>,
+    pub chips: Vec<ChipEntry>,
     #[serde(default)]
     pub regions: Vec<Spanned<RegionSpec>>,
     #[serde(default)]
@@ -35,6 +35,9 @@ pub struct ScenarioSpec {
     #[serde(default)]
     pub shocks: Vec<Spanned<ShockSpec>>,
 }
+
+/// One `[chips.ID]` table: its id and its keys.
+pub type ChipEntry = (Spanned<String>, Spanned<ChipSpec>);
 
 /// `[scenario]`
 #[derive(Debug, Default, Deserialize)]
@@ -233,12 +236,10 @@ impl<'de> Deserialize<'de> for NumberOrOther {
 }
 
 /// Reads `[chips.*]` as a list in file order, keeping each id's span.
-fn ordered_chips<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Vec<(Spanned<String>, Spanned<ChipSpec>)>, D::Error> {
+fn ordered_chips<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<ChipEntry>, D::Error> {
     struct ChipsVisitor;
     impl<'de> Visitor<'de> for ChipsVisitor {
-        type Value = Vec<(Spanned<String>, Spanned<ChipSpec>)>;
+        type Value = Vec<ChipEntry>;
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
             f.write_str("tables [chips.ID]")
         }

@@ -108,7 +108,8 @@ impl Aggregate {
     pub fn summarize(&self, scenario: &Scenario) -> Summary {
         let runs = self.runs.max(1) as f64;
         let cells = self.cells.iter().map(Stats::of).collect();
-        let binding_share = self.binding.iter().map(|c| [c[0] as f64 / runs, c[1] as f64 / runs, c[2] as f64 / runs]).collect();
+        let binding_share =
+            self.binding.iter().map(|c| [c[0] as f64 / runs, c[1] as f64 / runs, c[2] as f64 / runs]).collect();
         let horizon = self.months - 1;
         let headline = Headline {
             ordered_chips: scenario.ordered_chips(),

@@ -95,36 +95,33 @@ fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// "did you mean `x`?" or the list of valid names.
-fn suggestion<'a>(name: &str, candidates: &[&'a str]) -> String {
+fn suggestion(name: &str, candidates: &[&str]) -> String {
     match closest(name, candidates.iter().copied()) {
         Some(c) => format!("did you mean `{c}`?"),
         None if candidates.is_empty() => "none is defined".to_string(),
-        None if candidates.len() <= 8 => format!(
-            "valid names: {}",
-            candidates.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
-        ),
+        None if candidates.len() <= 8 => {
+            format!("valid names: {}", candidates.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "))
+        }
         None => format!("{} are defined", candidates.len()),
     }
 }
 
 impl Validator {
     fn error(&mut self, span: Option<Span>, message: impl Into<String>) {
-        self.diagnostics.push(Diagnostic {
-            severity: Severity::Error,
-            span,
-            message: message.into(),
-        });
+        self.diagnostics.push(Diagnostic { severity: Severity::Error, span, message: message.into() });
     }
 
     fn warning(&mut self, span: Option<Span>, message: impl Into<String>) {
-        self.diagnostics.push(Diagnostic {
-            severity: Severity::Warning,
-            span,
-            message: message.into(),
-        });
+        self.diagnostics.push(Diagnostic { severity: Severity::Warning, span, message: message.into() });
     }
 
-    fn required<'a, T>(&mut self, field: &'a Option<Spanned<T>>, table: &str, key: &str, at: &Span) -> Option<&'a Spanned<T>> {
+    fn required<'a, T>(
+        &mut self,
+        field: &'a Option<Spanned<T>>,
+        table: &str,
+        key: &str,
+        at: &Span,
+    ) -> Option<&'a Spanned<T>> {
         if field.is_none() {
             self.error(Some(at.clone()), format!("{table} is missing the required key `{key}`: add `{key} = ...`"));
         }
@@ -233,7 +230,10 @@ impl Validator {
                 };
                 let get = |k: &str| params.iter().find(|(p, _)| p == k).map_or(0.0, |(_, v)| *v);
                 if let Some((k, x)) = params.iter().find(|(_, x)| !check_range(*x)) {
-                    return bad(self, format!("`{k}` = {x} must be a finite number of months within ±{MAX_MONTHS_PARAM}"));
+                    return bad(
+                        self,
+                        format!("`{k}` = {x} must be a finite number of months within ±{MAX_MONTHS_PARAM}"),
+                    );
                 }
                 let (min, mode, max) = (get("min"), get("mode"), get("max"));
                 match (name.as_str(), set[0]) {
@@ -346,7 +346,10 @@ impl Validator {
                     "owner" => Some(AllocationMode::Owner),
                     "national" => Some(AllocationMode::National),
                     other => {
-                        self.error(Some(m.span()), format!("`mode` = \"{other}\" is not an allocation mode: use \"owner\" or \"national\""));
+                        self.error(
+                            Some(m.span()),
+                            format!("`mode` = \"{other}\" is not an allocation mode: use \"owner\" or \"national\""),
+                        );
                         None
                     }
                 },
@@ -379,7 +382,12 @@ impl Validator {
         });
         let target_ok = spec.target.is_none() || target.is_some();
 
-        let item_count = spec.chips.len() + spec.regions.len() + spec.power.len() + spec.sites.len() + spec.deliveries.len() + spec.shocks.len();
+        let item_count = spec.chips.len()
+            + spec.regions.len()
+            + spec.power.len()
+            + spec.sites.len()
+            + spec.deliveries.len()
+            + spec.shocks.len();
         if item_count > MAX_ITEMS {
             self.error(None, format!("the scenario has {item_count} items; at most {MAX_ITEMS} are accepted"));
             return None;
@@ -391,10 +399,20 @@ impl Validator {
         for (id, chip) in &spec.chips {
             let at = chip.span();
             let c = chip.get_ref();
-            let origin = self.required(&c.origin, &format!("[chips.{}]", id.get_ref()), "origin", &at).and_then(|o| self.text(o, "origin"));
-            let power_kw = self
-                .required(&c.power_kw, &format!("[chips.{}]", id.get_ref()), "power_kw", &at)
-                .and_then(|p| self.ranged(p, "power_kw", MIN_POWER_KW, false, MAX_POWER_KW, &format!("between {MIN_POWER_KW} and {MAX_POWER_KW} kW")));
+            let origin = self
+                .required(&c.origin, &format!("[chips.{}]", id.get_ref()), "origin", &at)
+                .and_then(|o| self.text(o, "origin"));
+            let power_kw =
+                self.required(&c.power_kw, &format!("[chips.{}]", id.get_ref()), "power_kw", &at).and_then(|p| {
+                    self.ranged(
+                        p,
+                        "power_kw",
+                        MIN_POWER_KW,
+                        false,
+                        MAX_POWER_KW,
+                        &format!("between {MIN_POWER_KW} and {MAX_POWER_KW} kW"),
+                    )
+                });
             let pflops = self
                 .required(&c.pflops, &format!("[chips.{}]", id.get_ref()), "pflops", &at)
                 .and_then(|p| self.ranged(p, "pflops", 0.0, false, 1e6, ">= 0 (and at most 1e6)"));
@@ -404,7 +422,9 @@ impl Validator {
             };
             let life_months = match &c.life_years {
                 None => Some(None),
-                Some(l) => self.ranged(l, "life_years", 0.0, true, 100.0, "> 0 and at most 100").map(|y| Some(y * 12.0)),
+                Some(l) => {
+                    self.ranged(l, "life_years", 0.0, true, 100.0, "> 0 and at most 100").map(|y| Some(y * 12.0))
+                }
             };
             let price_usd = match &c.price_usd {
                 None => Some(None),
@@ -442,7 +462,10 @@ impl Validator {
             let name = self.required(&r.name, "[[regions]]", "name", &at).and_then(|n| self.text(n, "name"));
             if let (Some(n), Some(span)) = (&name, r.name.as_ref()) {
                 if !region_names.insert(n.clone()) {
-                    self.error(Some(span.span()), format!("region \"{n}\" is defined twice: region names must be unique"));
+                    self.error(
+                        Some(span.span()),
+                        format!("region \"{n}\" is defined twice: region names must be unique"),
+                    );
                 }
             }
             let grid_mw = match &r.grid_mw {
@@ -454,34 +477,48 @@ impl Validator {
             }
         }
         let regions_ok = regions.len() == spec.regions.len();
-        let region_list: Vec<&str> = spec.regions.iter().filter_map(|r| r.get_ref().name.as_ref()).map(|n| n.get_ref().as_str()).collect();
+        let region_list: Vec<&str> =
+            spec.regions.iter().filter_map(|r| r.get_ref().name.as_ref()).map(|n| n.get_ref().as_str()).collect();
         let find_region = |v: &mut Validator, name: &Spanned<String>| -> Option<usize> {
             let idx = region_list.iter().position(|r| *r == name.get_ref());
             if idx.is_none() {
-                v.error(Some(name.span()), format!("unknown region \"{}\": {}", name.get_ref(), suggestion(name.get_ref(), &region_list)));
+                v.error(
+                    Some(name.span()),
+                    format!("unknown region \"{}\": {}", name.get_ref(), suggestion(name.get_ref(), &region_list)),
+                );
             }
             idx
         };
 
         // Power additions.
         let mut power = Vec::new();
-        let power_names: Vec<Option<String>> = spec.power.iter().map(|p| p.get_ref().name.as_ref().map(|n| n.get_ref().clone())).collect();
+        let power_names: Vec<Option<String>> =
+            spec.power.iter().map(|p| p.get_ref().name.as_ref().map(|n| n.get_ref().clone())).collect();
         let power_keys = Self::stream_keys(&power_names);
         for (i, item) in spec.power.iter().enumerate() {
             let at = item.span();
             let p = item.get_ref();
             let region = self.required(&p.region, "[[power]]", "region", &at).and_then(|r| find_region(self, r));
-            let mw = self.required(&p.mw, "[[power]]", "mw", &at).and_then(|m| self.ranged(m, "mw", 0.0, false, MAX_MW, &format!(">= 0 and at most {MAX_MW}")));
+            let mw = self
+                .required(&p.mw, "[[power]]", "mw", &at)
+                .and_then(|m| self.ranged(m, "mw", 0.0, false, MAX_MW, &format!(">= 0 and at most {MAX_MW}")));
             let online = self.required(&p.online, "[[power]]", "online", &at).and_then(|d| self.date(d, "online"));
             let delay = self.dist(&p.delay_months, "delay_months", 0.0);
             let probability = self.probability(&p.probability);
-            if let (Some(region), Some(mw), Some(online), Some(delay), Some(probability)) = (region, mw, online, delay, probability) {
+            if let (Some(region), Some(mw), Some(online), Some(delay), Some(probability)) =
+                (region, mw, online, delay, probability)
+            {
                 if let Some(planned) = rel(online) {
                     power.push(PowerAddition {
                         name: power_names[i].clone(),
                         region,
                         mw,
-                        timing: Timing { stream_key: power_keys[i].clone(), planned_month: planned, delay_months: delay, probability },
+                        timing: Timing {
+                            stream_key: power_keys[i].clone(),
+                            planned_month: planned,
+                            delay_months: delay,
+                            probability,
+                        },
                     });
                 }
             }
@@ -508,19 +545,37 @@ impl Validator {
             }
             let owner = self.required(&s.owner, "[[sites]]", "owner", &at).and_then(|o| self.text(o, "owner"));
             let region = self.required(&s.region, "[[sites]]", "region", &at).and_then(|r| find_region(self, r));
-            let it_mw = self.required(&s.it_mw, "[[sites]]", "it_mw", &at).and_then(|m| self.ranged(m, "it_mw", 0.0, false, MAX_MW, &format!(">= 0 and at most {MAX_MW}")));
-            let pue = self.required(&s.pue, "[[sites]]", "pue", &at).and_then(|p| self.ranged(p, "pue", 1.0, false, MAX_PUE, &format!(">= 1 and at most {MAX_PUE}")));
+            let it_mw = self
+                .required(&s.it_mw, "[[sites]]", "it_mw", &at)
+                .and_then(|m| self.ranged(m, "it_mw", 0.0, false, MAX_MW, &format!(">= 0 and at most {MAX_MW}")));
+            let pue = self
+                .required(&s.pue, "[[sites]]", "pue", &at)
+                .and_then(|p| self.ranged(p, "pue", 1.0, false, MAX_PUE, &format!(">= 1 and at most {MAX_PUE}")));
             let ready = self.required(&s.ready, "[[sites]]", "ready", &at).and_then(|d| self.date(d, "ready"));
             let delay = self.dist(&s.delay_months, "delay_months", 0.0);
             let install = self.dist(&s.install_months, "install_months", 0.0);
             let probability = self.probability(&s.probability);
-            if let (Some(name), Some(owner), Some(region), Some(it_mw), Some(pue), Some(ready), Some(delay), Some(install), Some(probability)) =
-                (name, owner, region, it_mw, pue, ready, delay, install, probability)
+            if let (
+                Some(name),
+                Some(owner),
+                Some(region),
+                Some(it_mw),
+                Some(pue),
+                Some(ready),
+                Some(delay),
+                Some(install),
+                Some(probability),
+            ) = (name, owner, region, it_mw, pue, ready, delay, install, probability)
             {
                 if let Some(planned) = rel(ready) {
                     let owner = owner_index(&mut owners, &owner);
                     sites.push(Site {
-                        timing: Timing { stream_key: name.clone(), planned_month: planned, delay_months: delay, probability },
+                        timing: Timing {
+                            stream_key: name.clone(),
+                            planned_month: planned,
+                            delay_months: delay,
+                            probability,
+                        },
                         name,
                         owner,
                         region,
@@ -532,12 +587,15 @@ impl Validator {
             }
         }
         let sites_ok = sites.len() == spec.sites.len();
-        let site_list: Vec<&str> = spec.sites.iter().filter_map(|s| s.get_ref().name.as_ref()).map(|n| n.get_ref().as_str()).collect();
-        let site_owner: Vec<Option<&str>> = spec.sites.iter().map(|s| s.get_ref().owner.as_ref().map(|o| o.get_ref().as_str())).collect();
+        let site_list: Vec<&str> =
+            spec.sites.iter().filter_map(|s| s.get_ref().name.as_ref()).map(|n| n.get_ref().as_str()).collect();
+        let site_owner: Vec<Option<&str>> =
+            spec.sites.iter().map(|s| s.get_ref().owner.as_ref().map(|o| o.get_ref().as_str())).collect();
 
         // Deliveries.
         let mut deliveries = Vec::new();
-        let delivery_names: Vec<Option<String>> = spec.deliveries.iter().map(|d| d.get_ref().name.as_ref().map(|n| n.get_ref().clone())).collect();
+        let delivery_names: Vec<Option<String>> =
+            spec.deliveries.iter().map(|d| d.get_ref().name.as_ref().map(|n| n.get_ref().clone())).collect();
         let delivery_keys = Self::stream_keys(&delivery_names);
         let mut ordered: u64 = 0;
         let mut warned_owners: HashSet<String> = HashSet::new();
@@ -547,7 +605,10 @@ impl Validator {
             let chip = self.required(&d.chip, "[[deliveries]]", "chip", &at).and_then(|c| {
                 let idx = chip_ids.iter().position(|id| *id == c.get_ref());
                 if idx.is_none() {
-                    self.error(Some(c.span()), format!("unknown chip \"{}\": {}", c.get_ref(), suggestion(c.get_ref(), &chip_ids)));
+                    self.error(
+                        Some(c.span()),
+                        format!("unknown chip \"{}\": {}", c.get_ref(), suggestion(c.get_ref(), &chip_ids)),
+                    );
                 }
                 idx
             });
@@ -556,7 +617,10 @@ impl Validator {
                 if (0..=MAX_DELIVERY_COUNT).contains(&n) {
                     Some(n as u64)
                 } else {
-                    self.error(Some(c.span()), format!("`count` = {n} must be a whole number between 0 and {MAX_DELIVERY_COUNT}"));
+                    self.error(
+                        Some(c.span()),
+                        format!("`count` = {n} must be a whole number between 0 and {MAX_DELIVERY_COUNT}"),
+                    );
                     None
                 }
             });
@@ -565,7 +629,10 @@ impl Validator {
                 (None, _) => Some(None),
                 (Some(s), owner) => match site_list.iter().position(|n| *n == s.get_ref()) {
                     None => {
-                        self.error(Some(s.span()), format!("unknown site \"{}\": {}", s.get_ref(), suggestion(s.get_ref(), &site_list)));
+                        self.error(
+                            Some(s.span()),
+                            format!("unknown site \"{}\": {}", s.get_ref(), suggestion(s.get_ref(), &site_list)),
+                        );
                         None
                     }
                     Some(idx) => match (site_owner[idx], owner) {
@@ -584,14 +651,23 @@ impl Validator {
             let delay = self.dist(&d.delay_months, "delay_months", 0.0);
             let probability = self.probability(&d.probability);
             if let Some(o) = &owner {
-                if !site_owner.iter().any(|so| *so == Some(o.as_str())) && warned_owners.insert(o.clone()) {
+                if !site_owner.contains(&Some(o.as_str())) && warned_owners.insert(o.clone()) {
                     self.warning(
                         d.owner.as_ref().map(|s| s.span()),
-                        format!("owner \"{o}\" has no site: its chips will wait, stranded by space{}", if matches!(allocation, Some(AllocationMode::National)) { " unless national pooling finds room" } else { "" }),
+                        format!(
+                            "owner \"{o}\" has no site: its chips will wait, stranded by space{}",
+                            if matches!(allocation, Some(AllocationMode::National)) {
+                                " unless national pooling finds room"
+                            } else {
+                                ""
+                            }
+                        ),
                     );
                 }
             }
-            if let (Some(chip), Some(count), Some(owner), Some(site), Some(arrive), Some(delay), Some(probability)) = (chip, count, owner, site, arrive, delay, probability) {
+            if let (Some(chip), Some(count), Some(owner), Some(site), Some(arrive), Some(delay), Some(probability)) =
+                (chip, count, owner, site, arrive, delay, probability)
+            {
                 ordered = ordered.saturating_add(count);
                 if let Some(planned) = rel(arrive) {
                     let owner = owner_index(&mut owners, &owner);
@@ -602,18 +678,27 @@ impl Validator {
                         owner,
                         site,
                         candidates: Vec::new(),
-                        timing: Timing { stream_key: delivery_keys[i].clone(), planned_month: planned, delay_months: delay, probability },
+                        timing: Timing {
+                            stream_key: delivery_keys[i].clone(),
+                            planned_month: planned,
+                            delay_months: delay,
+                            probability,
+                        },
                     });
                 }
             }
         }
         if ordered > MAX_ORDERED_CHIPS {
-            self.error(None, format!("the deliveries order {ordered} chips in all; at most {MAX_ORDERED_CHIPS} are accepted"));
+            self.error(
+                None,
+                format!("the deliveries order {ordered} chips in all; at most {MAX_ORDERED_CHIPS} are accepted"),
+            );
         }
 
         // Shocks.
         let mut shocks = Vec::new();
-        let shock_names: Vec<Option<String>> = spec.shocks.iter().map(|s| s.get_ref().name.as_ref().map(|n| n.get_ref().clone())).collect();
+        let shock_names: Vec<Option<String>> =
+            spec.shocks.iter().map(|s| s.get_ref().name.as_ref().map(|n| n.get_ref().clone())).collect();
         let shock_keys = Self::stream_keys(&shock_names);
         for (i, item) in spec.shocks.iter().enumerate() {
             let at = item.span();
@@ -621,8 +706,10 @@ impl Validator {
             let probability = self
                 .required(&s.probability, "[[shocks]]", "probability", &at)
                 .and_then(|p| self.ranged(p, "probability", 0.0, false, 1.0, "between 0 and 1"));
-            let earliest = self.required(&s.earliest, "[[shocks]]", "earliest", &at).and_then(|d| in_window(self, d, "earliest"));
-            let latest = self.required(&s.latest, "[[shocks]]", "latest", &at).and_then(|d| in_window(self, d, "latest"));
+            let earliest =
+                self.required(&s.earliest, "[[shocks]]", "earliest", &at).and_then(|d| in_window(self, d, "earliest"));
+            let latest =
+                self.required(&s.latest, "[[shocks]]", "latest", &at).and_then(|d| in_window(self, d, "latest"));
             if let (Some(e), Some(l), Some(span)) = (earliest, latest, s.latest.as_ref()) {
                 if e > l {
                     self.error(Some(span.span()), "`latest` must not be before `earliest`");
@@ -635,21 +722,30 @@ impl Validator {
                 self.dist(&s.duration_months, "duration_months", 0.0)
             };
             let origin = self.required(&s.origin, "[[shocks]]", "origin", &at).and_then(|o| self.text(o, "origin"));
-            let effect = self.required(&s.effect, "[[shocks]]", "effect", &at).and_then(|e| match e.get_ref().as_str() {
-                "postpone" => Some(ShockEffect::Postpone),
-                "cancel" => Some(ShockEffect::Cancel),
-                other => {
-                    self.error(Some(e.span()), format!("`effect` = \"{other}\" is not a shock effect: use \"postpone\" or \"cancel\""));
-                    None
-                }
-            });
+            let effect =
+                self.required(&s.effect, "[[shocks]]", "effect", &at).and_then(|e| match e.get_ref().as_str() {
+                    "postpone" => Some(ShockEffect::Postpone),
+                    "cancel" => Some(ShockEffect::Cancel),
+                    other => {
+                        self.error(
+                            Some(e.span()),
+                            format!("`effect` = \"{other}\" is not a shock effect: use \"postpone\" or \"cancel\""),
+                        );
+                        None
+                    }
+                });
             if let (Some(o), Some(span)) = (&origin, s.origin.as_ref()) {
                 if chips_ok && !origins.contains(o) {
                     let list: Vec<&str> = origins.iter().map(String::as_str).collect();
-                    self.warning(Some(span.span()), format!("no chip has origin \"{o}\", so this shock hits nothing ({})", suggestion(o, &list)));
+                    self.warning(
+                        Some(span.span()),
+                        format!("no chip has origin \"{o}\", so this shock hits nothing ({})", suggestion(o, &list)),
+                    );
                 }
             }
-            if let (Some(probability), Some(e), Some(l), Some(duration), Some(origin), Some(effect)) = (probability, earliest, latest, duration, origin, effect) {
+            if let (Some(probability), Some(e), Some(l), Some(duration), Some(origin), Some(effect)) =
+                (probability, earliest, latest, duration, origin, effect)
+            {
                 shocks.push(Shock {
                     name: shock_names[i].clone(),
                     stream_key: shock_keys[i].clone(),

@@ -95,7 +95,12 @@ impl StagedDir {
     /// destination take turns through a lock file, so a folder is never mixed.
     pub fn commit(mut self) -> Result<PathBuf, OutputError> {
         let lock_path = lock_path(&self.dest);
-        let lock = fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path).map_err(io_err(&lock_path))?;
+        let lock = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(io_err(&lock_path))?;
         lock.lock().map_err(io_err(&lock_path))?;
         let old = sibling(&self.dest, "old");
         let had_old = self.dest.exists();

@@ -117,7 +117,10 @@ pub fn read_text(path: &Path) -> Result<String, ScenarioFileError> {
         let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
         let (line, col) = line_col(&text, e.utf8_error().valid_up_to());
         ScenarioFileError {
-            rendered: format!("{}:{line}:{col}: error: the file is not valid UTF-8 text: save it as UTF-8\n", path.display()),
+            rendered: format!(
+                "{}:{line}:{col}: error: the file is not valid UTF-8 text: save it as UTF-8\n",
+                path.display()
+            ),
             errors: 1,
         }
     })

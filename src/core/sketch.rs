@@ -371,7 +371,8 @@ mod tests {
         let mut b = ExactSum::default();
         values.iter().rev().for_each(|&v| b.add(v));
         assert_eq!(a.value().to_bits(), b.value().to_bits());
-        assert_eq!(a.value(), 1.0 + 3.3 + 1e-9 + 7.25 - 2.0);
+        // Python: math.fsum([1e16, 1.0, -1e16, 3.3, 1e-9, 7.25, -2.0])
+        assert_eq!(a.value(), 9.550000000999999);
     }
 
     #[test]

@@ -1,17 +1,20 @@
 //! The one place where core and edges meet: load a scenario, run the Monte Carlo, render
 //! and write the outputs, print the human summary.
 
-use crate::cli::{Cli, Command, RunConfig};
+use crate::cli::{ChartFormats, Cli, Command, RunConfig};
 use crate::core::ensemble::simulate;
 use crate::core::run::{run_with, Workspace};
 use crate::core::scenario::Scenario;
 use crate::core::stats::Summary;
 use crate::error::AppError;
+use crate::io::brief::{chart_data, report_data};
+use crate::io::charts::{render_chart, ChartFormat, ChartKind};
 use crate::io::csv::{render_summary, TraceWriter};
 use crate::io::format::grouped;
 use crate::io::json::render_headline;
 use crate::io::output::StagedDir;
 use crate::io::progress::RunProgress;
+use crate::io::report::render_report;
 use crate::io::scenario_file::load_file;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
@@ -76,8 +79,8 @@ pub fn run(config: &RunConfig) -> Result<RunOutcome, AppError> {
     let aggregate = simulate(scenario, seed, 0..runs, config.threads, &progress);
     progress.finish();
     let summary = aggregate?.summarize(scenario);
-    staged.write("summary.csv", render_summary(scenario, &summary).as_bytes())?;
-    staged.write("headline.json", render_headline(scenario, &summary, seed).as_bytes())?;
+    let file_name = config.scenario.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    write_results(&staged, scenario, &summary, seed, &file_name, config.charts, config.report)?;
     if let Some(i) = config.trace {
         let mut trace = TraceWriter::new(scenario);
         run_with(scenario, seed, i, &mut Workspace::default(), &mut trace);
@@ -88,6 +91,44 @@ pub fn run(config: &RunConfig) -> Result<RunOutcome, AppError> {
         print!("{}", human_summary(scenario, &summary, seed, &out));
     }
     Ok(RunOutcome { out, summary })
+}
+
+/// Renders and writes every result file of a finished Monte Carlo: summary.csv,
+/// headline.json, the charts in the chosen formats and report.html.
+pub fn write_results(
+    staged: &StagedDir,
+    scenario: &Scenario,
+    summary: &Summary,
+    seed: u64,
+    scenario_file: &str,
+    charts: ChartFormats,
+    report: bool,
+) -> Result<(), AppError> {
+    staged.write("summary.csv", render_summary(scenario, summary).as_bytes())?;
+    staged.write("headline.json", render_headline(scenario, summary, seed).as_bytes())?;
+    if charts == ChartFormats::None && !report {
+        return Ok(());
+    }
+    let data = chart_data(scenario, summary, seed, scenario_file);
+    let formats: &[(ChartFormat, &str)] = match charts {
+        ChartFormats::None => &[],
+        ChartFormats::Png => &[(ChartFormat::Png, "png")],
+        ChartFormats::Svg => &[(ChartFormat::Svg, "svg")],
+        ChartFormats::All => &[(ChartFormat::Png, "png"), (ChartFormat::Svg, "svg")],
+    };
+    for kind in ChartKind::ALL {
+        for &(format, ext) in formats {
+            let bytes = render_chart(kind, &data, format)
+                .map_err(|e| AppError::Engine(format!("chart {}: {e}", kind.file_stem())))?;
+            staged.write(&format!("{}.{ext}", kind.file_stem()), &bytes)?;
+        }
+    }
+    if report {
+        let html = render_report(&data, &report_data(scenario, summary))
+            .map_err(|e| AppError::Engine(format!("report: {e}")))?;
+        staged.write("report.html", html.as_bytes())?;
+    }
+    Ok(())
 }
 
 /// The short table printed after a run.

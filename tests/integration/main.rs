@@ -1,8 +1,10 @@
 //! The one integration-test binary: each module tests one promise of the tool.
 
 mod bad_input;
+mod charts;
 mod determinism;
 mod properties;
+mod report_files;
 mod support;
 mod tidy;
 mod trace;

@@ -1,7 +1,7 @@
 //! From finished statistics to what the charts and the report show: chart series, the
 //! headline table rows, and the sentence on what binds when.
 
-use super::charts::{format_thousands, Band, ChartData};
+use super::charts::{format_compact, format_thousands, Band, ChartData};
 use super::report::{HeadlineRow, ReportData};
 use crate::core::metrics::{series, Binding};
 use crate::core::scenario::Scenario;
@@ -78,7 +78,8 @@ pub fn headline_rows(scenario: &Scenario, summary: &Summary) -> Vec<HeadlineRow>
         numbers("Stranded chip-months".to_string(), &h.stranded_chip_months),
     ];
     if let Some(c) = &h.stranded_capital_usd_months {
-        rows.push(numbers("Stranded capital, USD-months".to_string(), c));
+        let usd = |v: f64| Some(format!("${}", format_compact(v)));
+        rows.push(("Stranded capital, USD-months".to_string(), usd(c.p10()), usd(c.p50()), usd(c.p90())));
     }
     if let Some(t) = &h.target {
         let p = format!("{:.0}%", t.probability * 100.0);
@@ -88,9 +89,9 @@ pub fn headline_rows(scenario: &Scenario, summary: &Summary) -> Vec<HeadlineRow>
                 format_thousands(t.operational as f64),
                 scenario.date_of(t.by_month)
             ),
-            None,
+            Some("\u{2014}".to_string()),
             Some(p),
-            None,
+            Some("\u{2014}".to_string()),
         ));
     }
     rows

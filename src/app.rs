@@ -8,9 +8,8 @@ use crate::core::scenario::Scenario;
 use crate::core::stats::Summary;
 use crate::error::AppError;
 use crate::io::brief::{chart_data, report_data};
-use crate::io::charts::{render_chart, ChartFormat, ChartKind};
+use crate::io::charts::{format_thousands, render_chart, ChartFormat, ChartKind};
 use crate::io::csv::{render_summary, TraceWriter};
-use crate::io::format::grouped;
 use crate::io::json::render_headline;
 use crate::io::output::StagedDir;
 use crate::io::progress::RunProgress;
@@ -41,7 +40,7 @@ pub fn validate(path: &std::path::Path) -> Result<(), AppError> {
         s.name(),
         s.chips().len(),
         s.deliveries().len(),
-        grouped(s.ordered_chips() as f64),
+        format_thousands(s.ordered_chips() as f64),
         s.sites().len(),
         s.regions().len(),
         s.power().len(),
@@ -155,17 +154,17 @@ pub fn human_summary(scenario: &Scenario, summary: &Summary, seed: u64, out: &st
         format!(
             "{:<34} {} / {} / {}   of {} ordered",
             "operational chips at horizon",
-            grouped(h.operational_at_horizon.p10()),
-            grouped(h.operational_at_horizon.p50()),
-            grouped(h.operational_at_horizon.p90()),
-            grouped(h.ordered_chips as f64)
+            format_thousands(h.operational_at_horizon.p10()),
+            format_thousands(h.operational_at_horizon.p50()),
+            format_thousands(h.operational_at_horizon.p90()),
+            format_thousands(h.ordered_chips as f64)
         ),
         format!(
             "{:<34} {} / {} / {}",
             "compute at horizon (PFLOP/s)",
-            grouped(h.compute_pflops_at_horizon.p10()),
-            grouped(h.compute_pflops_at_horizon.p50()),
-            grouped(h.compute_pflops_at_horizon.p90())
+            format_thousands(h.compute_pflops_at_horizon.p10()),
+            format_thousands(h.compute_pflops_at_horizon.p50()),
+            format_thousands(h.compute_pflops_at_horizon.p90())
         ),
         format!("{:<34} {}", "50% of ordered chips operational", reached(&h.month_50pct_operational)),
         format!("{:<34} {}", "90% of ordered chips operational", reached(&h.month_90pct_operational)),
@@ -173,24 +172,24 @@ pub fn human_summary(scenario: &Scenario, summary: &Summary, seed: u64, out: &st
         format!(
             "{:<34} {} / {} / {}",
             "stranded chip-months",
-            grouped(h.stranded_chip_months.p10()),
-            grouped(h.stranded_chip_months.p50()),
-            grouped(h.stranded_chip_months.p90())
+            format_thousands(h.stranded_chip_months.p10()),
+            format_thousands(h.stranded_chip_months.p50()),
+            format_thousands(h.stranded_chip_months.p90())
         ),
     ];
     if let Some(c) = &h.stranded_capital_usd_months {
         lines.push(format!(
             "{:<34} {} / {} / {}",
             "stranded capital (USD-months)",
-            grouped(c.p10()),
-            grouped(c.p50()),
-            grouped(c.p90())
+            format_thousands(c.p10()),
+            format_thousands(c.p50()),
+            format_thousands(c.p90())
         ));
     }
     if let Some(t) = &h.target {
         lines.push(format!(
             "{:<34} {:.1}%",
-            format!("target {} by {}", grouped(t.operational as f64), scenario.date_of(t.by_month)),
+            format!("target {} by {}", format_thousands(t.operational as f64), scenario.date_of(t.by_month)),
             t.probability * 100.0
         ));
     }

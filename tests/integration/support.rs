@@ -1,0 +1,91 @@
+//! Helpers shared by the integration tests: running the binary, bundled scenarios.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The validation cases shipped beside the repository.
+pub const VALIDATION_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/validation");
+/// The reference scenario.
+pub const KOREA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/korea-260k.toml");
+/// A small chip-limited case used as a base for error examples (kept inline so the
+/// tests do not depend on a file outside the repository).
+pub const BASE: &str = r#"[scenario]
+name = "base"
+start = "2026-01"
+horizon = "2026-12"
+runs = 4
+seed = 1
+
+[chips.us1]
+vendor = "X"
+origin = "US"
+power_kw = 1.0
+pflops = 2.0
+
+[[regions]]
+name = "r1"
+grid_mw = 1000.0
+
+[[sites]]
+name = "S1"
+owner = "gov"
+region = "r1"
+it_mw = 500.0
+pue = 1.2
+ready = "2026-01"
+
+[[deliveries]]
+name = "tranche"
+chip = "us1"
+count = 10000
+owner = "gov"
+arrive = "2026-03"
+"#;
+
+/// The buildout binary.
+pub fn buildout() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_buildout"))
+}
+
+/// Runs the binary with `args` and returns its output.
+pub fn run(args: &[&str]) -> Output {
+    buildout().args(args).output().expect("the buildout binary runs")
+}
+
+/// Every bundled scenario text: the reference scenario and the validation cases.
+pub fn bundled() -> Vec<(PathBuf, String)> {
+    let mut out = vec![(PathBuf::from(KOREA), std::fs::read_to_string(KOREA).expect("korea scenario"))];
+    if let Ok(dir) = std::fs::read_dir(VALIDATION_DIR) {
+        let mut paths: Vec<PathBuf> =
+            dir.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "toml")).collect();
+        paths.sort();
+        for p in paths {
+            if let Ok(text) = std::fs::read_to_string(&p) {
+                out.push((p, text));
+            }
+        }
+    }
+    out
+}
+
+/// Writes `text` to `name` in `dir` and returns the path.
+pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write a test file");
+    path
+}
+
+/// Every file in a folder with its bytes, sorted, for before/after comparisons.
+pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.flatten()
+                .map(|e| (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap_or_default()))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}

@@ -72,6 +72,13 @@ pub fn run(config: &RunConfig) -> Result<RunOutcome, AppError> {
         }
     }
     // Fail early, before hours of simulation, when the output folder cannot be made.
+    if config.out == crate::cli::default_out(&config.scenario) {
+        // Only the default output/ folder is made on demand; a given --out must have a parent.
+        if let Some(parent) = config.out.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|source| crate::io::output::OutputError::Io { path: parent.to_path_buf(), source })?;
+        }
+    }
     let staged = StagedDir::new(&config.out)?;
     let progress = RunProgress::new(runs, config.quiet, &STOP);
     progress.set_message(scenario.name().to_string());

@@ -91,6 +91,12 @@ pub struct RunConfig {
 /// Most worker threads accepted.
 pub const MAX_THREADS: usize = 1024;
 
+/// The output folder when `--out` is not given: output/<scenario file stem>/.
+pub fn default_out(scenario: &std::path::Path) -> PathBuf {
+    let stem = scenario.file_stem().map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
+    PathBuf::from("output").join(stem)
+}
+
 impl RunArgs {
     /// Checks ranges and fills the default output folder.
     pub fn into_config(self) -> Result<RunConfig, AppError> {
@@ -104,11 +110,7 @@ impl RunArgs {
                 return Err(AppError::Usage(format!("--threads {t} is out of range: give 1 to {MAX_THREADS}")));
             }
         }
-        let out = self.out.unwrap_or_else(|| {
-            let stem =
-                self.scenario.file_stem().map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
-            PathBuf::from("output").join(stem)
-        });
+        let out = self.out.unwrap_or_else(|| default_out(&self.scenario));
         Ok(RunConfig {
             scenario: self.scenario,
             runs: self.runs,

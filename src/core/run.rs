@@ -163,6 +163,8 @@ pub struct Workspace {
     site_streams: Vec<ChaCha8Rng>,
     // Per region.
     grid_kw: Vec<f64>,
+    /// Facility kW drawn in each region, kept in step with `site_used_it_kw`.
+    region_used_kw: Vec<f64>,
     region_headroom_mw: Vec<f64>,
     // Per shock: [start, end) when it happens.
     shock_window: Vec<Option<(f64, f64)>>,
@@ -243,6 +245,7 @@ impl<'a> Engine<'a> {
         ws.site_streams.clear();
         ws.grid_kw.clear();
         ws.grid_kw.extend(s.regions.iter().map(|r| r.grid_mw * 1000.0));
+        reset_vec(&mut ws.region_used_kw, s.regions.len(), 0.0);
         reset_vec(&mut ws.region_headroom_mw, s.regions.len(), 0.0);
         reset_vec(&mut ws.shock_window, s.shocks.len(), None);
         reset_vec(&mut ws.installing_by_chip, nc, 0);
@@ -436,16 +439,25 @@ impl<'a> Engine<'a> {
         ws.site_used_it_kw[site] = used_it_kw(s, &ws.site_chips, site);
         ws.lost += n;
         ws.dirty = true;
+        self.refresh_region(s.sites[site].region);
     }
 
-    fn region_used_facility_kw(&self, region: usize) -> f64 {
-        self.s
+    /// Recomputes a region's facility draw after one of its sites changed. Summed in site
+    /// order from scratch (not adjusted by a difference) so the value carries no drift.
+    fn refresh_region(&mut self, region: usize) {
+        let used = self
+            .s
             .sites
             .iter()
             .enumerate()
             .filter(|(_, site)| site.region == region)
             .map(|(i, site)| self.ws.site_used_it_kw[i] * site.pue)
-            .sum()
+            .sum();
+        self.ws.region_used_kw[region] = used;
+    }
+
+    fn region_used_facility_kw(&self, region: usize) -> f64 {
+        self.ws.region_used_kw[region]
     }
 
     /// Chips of `chip` that fit in `site` by IT capacity, and by its region's power.
@@ -492,6 +504,7 @@ impl<'a> Engine<'a> {
                 self.ws.installing_by_chip[delivery.chip] += k;
                 self.ws.site_chips[site * s.chips.len() + delivery.chip] += k;
                 self.ws.site_used_it_kw[site] = used_it_kw(s, &self.ws.site_chips, site);
+                self.refresh_region(s.sites[site].region);
                 self.push(time + self.ws.install_months[site], d as u32, Event::Commissioning(lot));
             }
             if self.ws.waiting[d] == 0 {

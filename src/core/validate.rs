@@ -17,7 +17,14 @@ pub const MAX_ORDERED_CHIPS: u64 = 10_000_000_000;
 /// Most runs a scenario or the command line may ask for.
 pub const MAX_RUNS: u64 = 100_000_000;
 /// Most items (chips, regions, power, sites, deliveries, shocks) in one scenario.
-pub const MAX_ITEMS: usize = 100_000;
+pub const MAX_ITEMS: usize = 10_000;
+/// Most chip types: the engine keeps a count per (site, chip type).
+pub const MAX_CHIP_TYPES: usize = 256;
+/// Most distinct chip origins: each adds a series to every month of every run.
+pub const MAX_ORIGINS: usize = 64;
+/// Most (delivery, candidate site) pairs: the allocation pass walks them after each event,
+/// so this bounds the work of a run (national mode pairs every delivery with every site).
+pub const MAX_CANDIDATE_PAIRS: usize = 200_000;
 /// Smallest accelerator power accepted (1 W): below it capacity arithmetic degenerates.
 pub const MIN_POWER_KW: f64 = 0.001;
 /// Largest accelerator power accepted (1 MW per accelerator).
@@ -390,6 +397,14 @@ impl Validator {
             + spec.shocks.len();
         if item_count > MAX_ITEMS {
             self.error(None, format!("the scenario has {item_count} items; at most {MAX_ITEMS} are accepted"));
+            return None;
+        }
+
+        if spec.chips.len() > MAX_CHIP_TYPES {
+            self.error(
+                None,
+                format!("the scenario has {} chip types; at most {MAX_CHIP_TYPES} are accepted", spec.chips.len()),
+            );
             return None;
         }
 
@@ -778,8 +793,27 @@ impl Validator {
             return None;
         }
         let allocation = allocation?;
+        let mut pairs = 0usize;
         for d in &mut deliveries {
             d.candidates = candidate_sites(d, &sites, allocation);
+            pairs += d.candidates.len();
+        }
+        if origins.len() > MAX_ORIGINS {
+            self.error(
+                None,
+                format!("the chips have {} distinct origins; at most {MAX_ORIGINS} are accepted", origins.len()),
+            );
+            return None;
+        }
+        if pairs > MAX_CANDIDATE_PAIRS {
+            self.error(
+                None,
+                format!(
+                    "the deliveries and sites make {pairs} (delivery, site) pairs to allocate over; at most \
+                     {MAX_CANDIDATE_PAIRS} are simulated: use fewer, larger items, or \"owner\" allocation"
+                ),
+            );
+            return None;
         }
         Some(Scenario {
             name: name?,

@@ -11,6 +11,12 @@ use std::path::{Path, PathBuf};
 pub enum OutputError {
     #[error("cannot write output into {path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
+    #[error(
+        "cannot write output into {path}: the folder {parent} does not exist: create it first, or choose another --out"
+    )]
+    MissingParent { path: PathBuf, parent: PathBuf },
+    #[error("cannot write output into {path}: it is a file, not a folder: move it away, or choose another --out")]
+    NotAFolder { path: PathBuf },
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
@@ -64,10 +70,26 @@ pub fn clean_stale(dest: &Path) {
 }
 
 impl StagedDir {
-    /// Creates the temporary folder beside `dest` (whose parent must exist or be creatable).
+    /// Creates the temporary folder beside `dest`, whose parent must exist: a mistyped
+    /// `--out` should fail, not grow a new tree of folders.
     pub fn new(dest: &Path) -> Result<StagedDir, OutputError> {
         if let Some(parent) = dest.parent().filter(|p| !p.as_os_str().is_empty()) {
-            fs::create_dir_all(parent).map_err(io_err(parent))?;
+            match fs::metadata(parent) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    return Err(OutputError::MissingParent { path: dest.to_path_buf(), parent: parent.to_path_buf() })
+                }
+                Err(e) => return Err(OutputError::Io { path: dest.to_path_buf(), source: e }),
+                Ok(m) if !m.is_dir() => {
+                    return Err(OutputError::Io {
+                        path: dest.to_path_buf(),
+                        source: std::io::Error::other(format!("{} is a file, not a folder", parent.display())),
+                    })
+                }
+                Ok(_) => {}
+            }
+        }
+        if fs::symlink_metadata(dest).is_ok_and(|m| !m.is_dir()) {
+            return Err(OutputError::NotAFolder { path: dest.to_path_buf() });
         }
         clean_stale(dest);
         let temp = sibling(dest, "tmp");

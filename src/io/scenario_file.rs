@@ -3,7 +3,7 @@
 
 use crate::core::scenario::Scenario;
 use crate::core::spec::ScenarioSpec;
-use crate::core::validate::{validate, Diagnostic, Severity};
+use crate::core::validate::{closest, validate, Diagnostic, Severity};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -71,11 +71,57 @@ pub fn render_diagnostics(path: &Path, text: &str, diagnostics: &[Diagnostic]) -
 
 /// Parses scenario text into a raw spec, or a diagnostic for the first syntax or type error.
 pub fn parse_spec(text: &str) -> Result<ScenarioSpec, Diagnostic> {
-    toml::from_str::<ScenarioSpec>(text).map_err(|e| Diagnostic {
-        severity: Severity::Error,
-        span: e.span(),
-        message: e.message().trim().replace('\n', " "),
+    toml::from_str::<ScenarioSpec>(text).map_err(|e| {
+        let raw = e.message().trim().replace('\n', " ");
+        let message = friendly(&raw, e.span().map(|s| key_at(text, s.start)).unwrap_or_default());
+        Diagnostic { severity: Severity::Error, span: e.span(), message }
     })
+}
+
+/// The key a span points into: the text before `=` on its line, or a `[header]` name.
+fn key_at(text: &str, offset: usize) -> String {
+    let (line, _) = line_col(text, offset);
+    let src = text.lines().nth(line - 1).unwrap_or("").trim();
+    let key = match src.split_once('=') {
+        Some((k, _)) if !src.starts_with('[') => k,
+        _ => src.trim_matches(|c| c == '[' || c == ']'),
+    };
+    key.trim().chars().take(60).collect()
+}
+
+/// Rewrites the toml crate's serde wording ("unknown field", "invalid type") in the
+/// words of the scenario file: keys, numbers, tables, with a suggestion where one helps.
+fn friendly(raw: &str, key: String) -> String {
+    if let Some(rest) = raw.strip_prefix("unknown field `") {
+        let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let valid: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        return match closest(name, valid.iter().copied()) {
+            Some(c) => format!("unknown key `{name}`: did you mean `{c}`?"),
+            None => format!(
+                "unknown key `{name}`: the keys allowed here are {}",
+                valid.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")
+            ),
+        };
+    }
+    if let Some(rest) = raw.strip_prefix("invalid type: ") {
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "another type"));
+        let expected = match expected {
+            "f64" => "a number",
+            "i64" | "u64" => "a whole number",
+            "a string" | "string" => "a string in quotes",
+            "a sequence" => "an array of tables, written [[...]]",
+            e if e.starts_with("struct ") => "a table",
+            e => e,
+        };
+        let found = found.replace("floating point", "number").replace("map", "table").replace("sequence", "array");
+        let what = if key.is_empty() { "a value".to_string() } else { format!("`{key}`") };
+        return format!("{what} has the wrong type: found {found}, expected {expected}");
+    }
+    if raw.starts_with("number too large") || raw.starts_with("number too small") {
+        let what = if key.is_empty() { "a number".to_string() } else { format!("`{key}`") };
+        return format!("{what} is too large a number: whole numbers must lie within ±9223372036854775807");
+    }
+    raw.to_string()
 }
 
 /// Validates scenario text; `path` is only used in messages.

@@ -1,7 +1,7 @@
 //! Bad input: one test per error class. Each asserts exit status 2, the file, line and
 //! column in the message, the message itself, and that a prior output folder is untouched.
 
-use crate::support::buildout;
+use crate::support::run;
 
 /// A small valid scenario; line numbers below refer to it.
 const BASE: &str = r#"[scenario]
@@ -51,7 +51,7 @@ fn rejects(text: &str, expected: &[&str]) -> String {
     let out = tmp.path().join("out");
     std::fs::create_dir(&out).expect("prior output");
     std::fs::write(out.join("summary.csv"), "previous results\n").expect("prior file");
-    let res = buildout(&["run", file.to_str().unwrap(), "--runs", "3", "--out", out.to_str().unwrap(), "--quiet"]);
+    let res = run(&["run", file.to_str().unwrap(), "--runs", "3", "--out", out.to_str().unwrap(), "--quiet"]);
     let stderr = String::from_utf8_lossy(&res.stderr).into_owned();
     assert_eq!(res.status.code(), Some(2), "stderr: {stderr}");
     for fragment in expected {
@@ -71,7 +71,7 @@ fn the_base_scenario_is_valid() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("test.toml");
     std::fs::write(&file, BASE).unwrap();
-    let res = buildout(&["validate", file.to_str().unwrap()]);
+    let res = run(&["validate", file.to_str().unwrap()]);
     assert!(res.status.success(), "{}", String::from_utf8_lossy(&res.stderr));
 }
 
@@ -82,12 +82,12 @@ fn toml_syntax_error() {
 
 #[test]
 fn unknown_key_points_at_the_key() {
-    rejects(&edit(19, "it_mww = 50.0"), &["FILE:19:1: error: unknown field `it_mww`"]);
+    rejects(&edit(19, "it_mww = 50.0"), &["FILE:19:1: error: unknown key `it_mww`: did you mean `it_mw`?"]);
 }
 
 #[test]
 fn wrong_type() {
-    rejects(&edit(27, "count = \"many\""), &["FILE:27:9: error: invalid type: string \"many\""]);
+    rejects(&edit(27, "count = \"many\""), &["FILE:27:9: error: `count` has the wrong type: found string \"many\", expected a whole number"]);
 }
 
 #[test]
@@ -176,17 +176,17 @@ fn validate_reports_errors_with_status_2_and_warns_about_homeless_owners() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("test.toml");
     std::fs::write(&file, edit(28, "owner = \"nobody\"")).unwrap();
-    let res = buildout(&["validate", file.to_str().unwrap()]);
+    let res = run(&["validate", file.to_str().unwrap()]);
     assert!(res.status.success());
     let stderr = String::from_utf8_lossy(&res.stderr);
     assert!(stderr.contains(":28:9: warning: owner \"nobody\" has no site"), "{stderr}");
     std::fs::write(&file, edit(27, "count = -1")).unwrap();
-    assert_eq!(buildout(&["validate", file.to_str().unwrap()]).status.code(), Some(2));
+    assert_eq!(run(&["validate", file.to_str().unwrap()]).status.code(), Some(2));
 }
 
 #[test]
 fn missing_file_and_bad_flags_are_bad_input() {
-    assert_eq!(buildout(&["run", "/nonexistent/x.toml", "--quiet"]).status.code(), Some(2));
-    assert_eq!(buildout(&["run", "x.toml", "--runs", "0"]).status.code(), Some(2));
-    assert_eq!(buildout(&["run", "x.toml", "--bogus"]).status.code(), Some(2));
+    assert_eq!(run(&["run", "/nonexistent/x.toml", "--quiet"]).status.code(), Some(2));
+    assert_eq!(run(&["run", "x.toml", "--runs", "0"]).status.code(), Some(2));
+    assert_eq!(run(&["run", "x.toml", "--bogus"]).status.code(), Some(2));
 }

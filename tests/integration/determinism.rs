@@ -1,11 +1,11 @@
 //! Same seed, same bytes: output files do not depend on the thread count, and a second
 //! run gives identical files.
 
-use crate::support::{buildout, repo};
+use crate::support::{repo, run};
 
 fn run_to(dir: &std::path::Path, threads: &str, seed: &str) {
     let scenario = repo().join("scenarios/korea-260k.toml");
-    let out = buildout(&[
+    let out = run(&[
         "run",
         scenario.to_str().expect("utf-8 path"),
         "--runs",

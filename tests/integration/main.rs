@@ -3,6 +3,10 @@
 mod bad_input;
 mod charts;
 mod determinism;
+mod errors;
+mod hostile;
+mod limits;
+mod output_safety;
 mod properties;
 mod report_files;
 mod support;

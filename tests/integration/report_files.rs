@@ -1,7 +1,7 @@
 //! The chart files and report.html of `run`: which files `--charts` and `--no-report`
 //! write, and that the report's headline table shows the numbers of headline.json.
 
-use crate::support::{buildout, validation_dir};
+use crate::support::{run, validation_dir};
 use serde_json::Value;
 
 fn run_case(case: &str, extra: &[&str]) -> (tempfile::TempDir, std::path::PathBuf) {
@@ -10,7 +10,7 @@ fn run_case(case: &str, extra: &[&str]) -> (tempfile::TempDir, std::path::PathBu
     let file = validation_dir().join(case);
     let mut args = vec!["run", file.to_str().unwrap(), "--runs", "4", "--out", out.to_str().unwrap(), "--quiet"];
     args.extend(extra);
-    let res = buildout(&args);
+    let res = run(&args);
     assert!(res.status.success(), "{}", String::from_utf8_lossy(&res.stderr));
     (tmp, out)
 }

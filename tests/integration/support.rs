@@ -1,13 +1,94 @@
-//! Helpers shared by the integration tests: running the binary, loading scenarios,
-//! reading summary.csv, generating random valid scenarios.
+//! Helpers shared by the integration tests: running the binary, bundled scenarios.
 
-use buildout::core::ensemble::{simulate, Silent};
-use buildout::core::scenario::Scenario;
-use buildout::core::stats::Summary;
-use buildout::io::scenario_file::{load_file, load_str};
-use std::collections::HashMap;
+#![allow(dead_code)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+/// The validation cases shipped beside the repository.
+pub const VALIDATION_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/validation");
+/// The reference scenario.
+pub const KOREA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/korea-260k.toml");
+/// A small chip-limited case used as a base for error examples (kept inline so the
+/// tests do not depend on a file outside the repository).
+pub const BASE: &str = r#"[scenario]
+name = "base"
+start = "2026-01"
+horizon = "2026-12"
+runs = 4
+seed = 1
+
+[chips.us1]
+vendor = "X"
+origin = "US"
+power_kw = 1.0
+pflops = 2.0
+
+[[regions]]
+name = "r1"
+grid_mw = 1000.0
+
+[[sites]]
+name = "S1"
+owner = "gov"
+region = "r1"
+it_mw = 500.0
+pue = 1.2
+ready = "2026-01"
+
+[[deliveries]]
+name = "tranche"
+chip = "us1"
+count = 10000
+owner = "gov"
+arrive = "2026-03"
+"#;
+
+/// The buildout binary.
+pub fn buildout() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_buildout"))
+}
+
+/// Runs the binary with `args` and returns its output.
+pub fn run(args: &[&str]) -> Output {
+    buildout().args(args).output().expect("the buildout binary runs")
+}
+
+/// Every bundled scenario text: the reference scenario and the validation cases.
+pub fn bundled() -> Vec<(PathBuf, String)> {
+    let mut out = vec![(PathBuf::from(KOREA), std::fs::read_to_string(KOREA).expect("korea scenario"))];
+    if let Ok(dir) = std::fs::read_dir(VALIDATION_DIR) {
+        let mut paths: Vec<PathBuf> =
+            dir.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "toml")).collect();
+        paths.sort();
+        for p in paths {
+            if let Ok(text) = std::fs::read_to_string(&p) {
+                out.push((p, text));
+            }
+        }
+    }
+    out
+}
+
+/// Writes `text` to `name` in `dir` and returns the path.
+pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write a test file");
+    path
+}
+
+/// Every file in a folder with its bytes, sorted, for before/after comparisons.
+pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.flatten()
+                .map(|e| (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap_or_default()))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
 
 /// The repository root.
 pub fn repo() -> PathBuf {
@@ -16,38 +97,31 @@ pub fn repo() -> PathBuf {
 
 /// `../shared/validation` beside the repository.
 pub fn validation_dir() -> PathBuf {
-    repo().join("../shared/validation")
-}
-
-/// Runs the built binary with `args`.
-pub fn buildout(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_buildout")).args(args).output().expect("the binary runs")
+    PathBuf::from(VALIDATION_DIR)
 }
 
 /// Loads a scenario file, panicking with the rendered errors if it is invalid.
-pub fn load(path: &Path) -> Scenario {
-    match load_file(path) {
+pub fn load(path: &Path) -> buildout::core::scenario::Scenario {
+    match buildout::io::scenario_file::load_file(path) {
         Ok(l) => l.scenario,
         Err(e) => panic!("{} does not load:\n{e}", path.display()),
     }
 }
 
-/// Loads scenario text, panicking with the rendered errors if it is invalid.
-pub fn load_text(text: &str) -> Scenario {
-    match load_str(Path::new("test.toml"), text) {
-        Ok(l) => l.scenario,
-        Err(e) => panic!("scenario does not load:\n{e}\n{text}"),
-    }
-}
-
 /// Runs the Monte Carlo in-process.
-pub fn summarize(scenario: &Scenario, runs: u64, seed: u64) -> Summary {
-    simulate(scenario, seed, 0..runs, Some(2), &Silent).expect("not interrupted").summarize(scenario)
+pub fn summarize(
+    scenario: &buildout::core::scenario::Scenario,
+    runs: u64,
+    seed: u64,
+) -> buildout::core::stats::Summary {
+    buildout::core::ensemble::simulate(scenario, seed, 0..runs, Some(2), &buildout::core::ensemble::Silent)
+        .expect("not interrupted")
+        .summarize(scenario)
 }
 
 /// summary.csv text as (month, metric) -> [mean, p5, ..., p95].
-pub fn parse_summary(text: &str) -> HashMap<(u32, String), [f64; 8]> {
-    let mut rows = HashMap::new();
+pub fn parse_summary(text: &str) -> std::collections::HashMap<(u32, String), [f64; 8]> {
+    let mut rows = std::collections::HashMap::new();
     for line in text.lines().skip(1) {
         let f: Vec<&str> = line.split(',').collect();
         assert_eq!(f.len(), 11, "row {line}");

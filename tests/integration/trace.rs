@@ -1,23 +1,14 @@
 //! `run --trace I`: every event of run I in handling order, with the state after it.
 
-use crate::support::{buildout, validation_dir};
+use crate::support::{run, validation_dir};
 
 #[test]
 fn trace_lists_events_in_order_with_the_state_after_each() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let out = tmp.path().join("o");
     let case = validation_dir().join("02_power_limited.toml");
-    let res = buildout(&[
-        "run",
-        case.to_str().unwrap(),
-        "--runs",
-        "2",
-        "--trace",
-        "1",
-        "--out",
-        out.to_str().unwrap(),
-        "--quiet",
-    ]);
+    let res =
+        run(&["run", case.to_str().unwrap(), "--runs", "2", "--trace", "1", "--out", out.to_str().unwrap(), "--quiet"]);
     assert!(res.status.success(), "{}", String::from_utf8_lossy(&res.stderr));
     let text = std::fs::read_to_string(out.join("trace-1.csv")).expect("trace written");
     let mut lines = text.lines();
@@ -49,7 +40,7 @@ fn trace_lists_events_in_order_with_the_state_after_each() {
 fn trace_of_a_run_that_does_not_exist_is_bad_input() {
     let case = validation_dir().join("01_chip_limited.toml");
     let tmp = tempfile::tempdir().expect("temp dir");
-    let res = buildout(&[
+    let res = run(&[
         "run",
         case.to_str().unwrap(),
         "--runs",

@@ -23,6 +23,7 @@ pub static STOP: AtomicBool = AtomicBool::new(false);
 pub fn run_cli(cli: Cli) -> Result<(), AppError> {
     match cli.command {
         Command::Run(args) => run(&args.into_config()?).map(|_| ()),
+        Command::Validate(args) if args.print => print_resolved(&args.scenario),
         Command::Validate(args) => validate(&args.scenario),
     }
 }
@@ -45,6 +46,19 @@ pub fn validate(path: &std::path::Path) -> Result<(), AppError> {
         s.shocks().len(),
         s.start(),
         s.date_of(s.horizon_month())
+    );
+    Ok(())
+}
+
+/// `buildout validate --print`: validates, then prints the resolved scenario as TOML.
+pub fn print_resolved(path: &std::path::Path) -> Result<(), AppError> {
+    let loaded = load_file(path)?;
+    eprint!("{}", loaded.warnings);
+    let resolved = crate::io::inherit::resolve_file(path)?;
+    print!(
+        "# {} resolved by buildout validate --print\n{}",
+        path.display(),
+        crate::io::inherit::render_toml(&resolved.table)
     );
     Ok(())
 }

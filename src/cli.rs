@@ -53,6 +53,9 @@ pub struct RunArgs {
 pub struct ValidateArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
+    /// Print the fully resolved scenario (every `extends` merged in) as TOML.
+    #[arg(long)]
+    pub print: bool,
 }
 
 /// A checked run request.

@@ -3,6 +3,7 @@
 
 pub mod csv;
 pub mod format;
+pub mod inherit;
 pub mod json;
 pub mod output;
 pub mod progress;

@@ -1,6 +1,7 @@
 //! The edges around the core: scenario files, writers of CSV and JSON, output folders,
 //! progress bars. Each writer is a pure render function plus a thin write.
 
+pub mod compare;
 pub mod csv;
 pub mod format;
 pub mod inherit;
@@ -8,3 +9,4 @@ pub mod json;
 pub mod output;
 pub mod progress;
 pub mod scenario_file;
+pub mod sweep;

@@ -1,17 +1,19 @@
 //! The one place where core and edges meet: load a scenario, run the Monte Carlo, render
 //! and write the outputs, print the human summary.
 
-use crate::cli::{Cli, Command, RunConfig};
+use crate::cli::{ChartFormats, Cli, Command, RunConfig};
 use crate::core::ensemble::simulate;
 use crate::core::run::{run_with, Workspace};
 use crate::core::scenario::Scenario;
 use crate::core::stats::Summary;
 use crate::error::AppError;
+use crate::io::brief::{chart_data, report_data};
+use crate::io::charts::{format_thousands, render_chart, ChartFormat, ChartKind};
 use crate::io::csv::{render_summary, TraceWriter};
-use crate::io::format::grouped;
 use crate::io::json::render_headline;
 use crate::io::output::StagedDir;
 use crate::io::progress::RunProgress;
+use crate::io::report::render_report;
 use crate::io::scenario_file::load_file;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
@@ -41,7 +43,7 @@ pub fn validate(path: &std::path::Path) -> Result<(), AppError> {
         s.name(),
         s.chips().len(),
         s.deliveries().len(),
-        grouped(s.ordered_chips() as f64),
+        format_thousands(s.ordered_chips() as f64),
         s.sites().len(),
         s.regions().len(),
         s.power().len(),
@@ -92,8 +94,8 @@ pub fn run(config: &RunConfig) -> Result<RunOutcome, AppError> {
     let aggregate = simulate(scenario, seed, 0..runs, config.threads, &progress);
     progress.finish();
     let summary = aggregate?.summarize(scenario);
-    staged.write("summary.csv", render_summary(scenario, &summary).as_bytes())?;
-    staged.write("headline.json", render_headline(scenario, &summary, seed).as_bytes())?;
+    let file_name = config.scenario.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    write_results(&staged, scenario, &summary, seed, &file_name, config.charts, config.report)?;
     if let Some(i) = config.trace {
         let mut trace = TraceWriter::new(scenario);
         run_with(scenario, seed, i, &mut Workspace::default(), &mut trace);
@@ -104,6 +106,44 @@ pub fn run(config: &RunConfig) -> Result<RunOutcome, AppError> {
         print!("{}", human_summary(scenario, &summary, seed, &out));
     }
     Ok(RunOutcome { out, summary })
+}
+
+/// Renders and writes every result file of a finished Monte Carlo: summary.csv,
+/// headline.json, the charts in the chosen formats and report.html.
+pub fn write_results(
+    staged: &StagedDir,
+    scenario: &Scenario,
+    summary: &Summary,
+    seed: u64,
+    scenario_file: &str,
+    charts: ChartFormats,
+    report: bool,
+) -> Result<(), AppError> {
+    staged.write("summary.csv", render_summary(scenario, summary).as_bytes())?;
+    staged.write("headline.json", render_headline(scenario, summary, seed).as_bytes())?;
+    if charts == ChartFormats::None && !report {
+        return Ok(());
+    }
+    let data = chart_data(scenario, summary, seed, scenario_file);
+    let formats: &[(ChartFormat, &str)] = match charts {
+        ChartFormats::None => &[],
+        ChartFormats::Png => &[(ChartFormat::Png, "png")],
+        ChartFormats::Svg => &[(ChartFormat::Svg, "svg")],
+        ChartFormats::All => &[(ChartFormat::Png, "png"), (ChartFormat::Svg, "svg")],
+    };
+    for kind in ChartKind::ALL {
+        for &(format, ext) in formats {
+            let bytes = render_chart(kind, &data, format)
+                .map_err(|e| AppError::Engine(format!("chart {}: {e}", kind.file_stem())))?;
+            staged.write(&format!("{}.{ext}", kind.file_stem()), &bytes)?;
+        }
+    }
+    if report {
+        let html = render_report(&data, &report_data(scenario, summary))
+            .map_err(|e| AppError::Engine(format!("report: {e}")))?;
+        staged.write("report.html", html.as_bytes())?;
+    }
+    Ok(())
 }
 
 /// The short table printed after a run.
@@ -130,17 +170,17 @@ pub fn human_summary(scenario: &Scenario, summary: &Summary, seed: u64, out: &st
         format!(
             "{:<34} {} / {} / {}   of {} ordered",
             "operational chips at horizon",
-            grouped(h.operational_at_horizon.p10()),
-            grouped(h.operational_at_horizon.p50()),
-            grouped(h.operational_at_horizon.p90()),
-            grouped(h.ordered_chips as f64)
+            format_thousands(h.operational_at_horizon.p10()),
+            format_thousands(h.operational_at_horizon.p50()),
+            format_thousands(h.operational_at_horizon.p90()),
+            format_thousands(h.ordered_chips as f64)
         ),
         format!(
             "{:<34} {} / {} / {}",
             "compute at horizon (PFLOP/s)",
-            grouped(h.compute_pflops_at_horizon.p10()),
-            grouped(h.compute_pflops_at_horizon.p50()),
-            grouped(h.compute_pflops_at_horizon.p90())
+            format_thousands(h.compute_pflops_at_horizon.p10()),
+            format_thousands(h.compute_pflops_at_horizon.p50()),
+            format_thousands(h.compute_pflops_at_horizon.p90())
         ),
         format!("{:<34} {}", "50% of ordered chips operational", reached(&h.month_50pct_operational)),
         format!("{:<34} {}", "90% of ordered chips operational", reached(&h.month_90pct_operational)),
@@ -148,24 +188,24 @@ pub fn human_summary(scenario: &Scenario, summary: &Summary, seed: u64, out: &st
         format!(
             "{:<34} {} / {} / {}",
             "stranded chip-months",
-            grouped(h.stranded_chip_months.p10()),
-            grouped(h.stranded_chip_months.p50()),
-            grouped(h.stranded_chip_months.p90())
+            format_thousands(h.stranded_chip_months.p10()),
+            format_thousands(h.stranded_chip_months.p50()),
+            format_thousands(h.stranded_chip_months.p90())
         ),
     ];
     if let Some(c) = &h.stranded_capital_usd_months {
         lines.push(format!(
             "{:<34} {} / {} / {}",
             "stranded capital (USD-months)",
-            grouped(c.p10()),
-            grouped(c.p50()),
-            grouped(c.p90())
+            format_thousands(c.p10()),
+            format_thousands(c.p50()),
+            format_thousands(c.p90())
         ));
     }
     if let Some(t) = &h.target {
         lines.push(format!(
             "{:<34} {:.1}%",
-            format!("target {} by {}", grouped(t.operational as f64), scenario.date_of(t.by_month)),
+            format!("target {} by {}", format_thousands(t.operational as f64), scenario.date_of(t.by_month)),
             t.probability * 100.0
         ));
     }
@@ -223,15 +263,16 @@ pub fn compare(args: &crate::cli::CompareArgs) -> Result<PathBuf, AppError> {
     staged.write("compare.html", render_compare_html(&items, seed, &[]).as_bytes())?;
     let out = staged.commit()?;
     if !o.quiet {
-        let mut text = format!("compare: {} runs each, seed {seed}\n", grouped(runs as f64));
+        let mut text =
+            format!("compare: {} runs each, seed {seed}\n", crate::io::charts::format_thousands(runs as f64));
         for c in &items {
             let h = &c.summary.headline;
             text.push_str(&format!(
                 "{:<24} operational at horizon P10/P50/P90 {} / {} / {}\n  {}\n",
                 c.label,
-                grouped(h.operational_at_horizon.p10()),
-                grouped(h.operational_at_horizon.p50()),
-                grouped(h.operational_at_horizon.p90()),
+                crate::io::charts::format_thousands(h.operational_at_horizon.p10()),
+                crate::io::charts::format_thousands(h.operational_at_horizon.p50()),
+                crate::io::charts::format_thousands(h.operational_at_horizon.p90()),
                 binding_sentence(c)
             ));
         }
@@ -270,11 +311,20 @@ pub fn sweep(args: &crate::cli::SweepArgs) -> Result<PathBuf, AppError> {
     staged.write("sweep.csv", render_sweep_csv(&rows).as_bytes())?;
     let out = staged.commit()?;
     if !o.quiet {
-        let mut text = format!("sweep {}: {} runs each, seed {seed}\n", set.path_text(), grouped(runs as f64));
+        let mut text = format!(
+            "sweep {}: {} runs each, seed {seed}\n",
+            set.path_text(),
+            crate::io::charts::format_thousands(runs as f64)
+        );
         text.push_str(&format!("{:<16} operational at horizon P10 / P50 / P90\n", "value"));
         for (v, _, s) in &rows {
             let h = &s.headline.operational_at_horizon;
-            text.push_str(&format!("{v:<16} {} / {} / {}\n", grouped(h.p10()), grouped(h.p50()), grouped(h.p90())));
+            text.push_str(&format!(
+                "{v:<16} {} / {} / {}\n",
+                crate::io::charts::format_thousands(h.p10()),
+                crate::io::charts::format_thousands(h.p50()),
+                crate::io::charts::format_thousands(h.p90())
+            ));
         }
         text.push_str(&format!("written to {}\n", out.display()));
         print!("{text}");

@@ -50,6 +50,25 @@ pub struct RunArgs {
     /// Also write trace-I.csv: every event of run I with the state after it.
     #[arg(long, value_name = "I")]
     pub trace: Option<u64>,
+    /// Which chart files to write.
+    #[arg(long, value_enum, default_value_t = ChartFormats::All)]
+    pub charts: ChartFormats,
+    /// Do not write report.html.
+    #[arg(long)]
+    pub no_report: bool,
+}
+
+/// `--charts`: which chart formats to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ChartFormats {
+    /// No chart files.
+    None,
+    /// PNG only (1600x900, for slides).
+    Png,
+    /// SVG only (for print).
+    Svg,
+    /// PNG and SVG.
+    All,
 }
 
 /// Options of `validate`.
@@ -72,6 +91,8 @@ pub struct RunConfig {
     pub out: PathBuf,
     pub quiet: bool,
     pub trace: Option<u64>,
+    pub charts: ChartFormats,
+    pub report: bool,
 }
 
 /// Most worker threads accepted.
@@ -103,6 +124,8 @@ impl RunArgs {
             out,
             quiet: self.quiet,
             trace: self.trace,
+            charts: self.charts,
+            report: !self.no_report,
         })
     }
 }

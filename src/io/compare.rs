@@ -2,7 +2,8 @@
 //! side by side) and `compare.html` (a self-contained report), each a pure render
 //! function over the scenarios' summaries.
 
-use super::format::{grouped, number};
+use super::charts::format_thousands as grouped;
+use super::format::number;
 use super::json::headline_value;
 use crate::core::date::YearMonth;
 use crate::core::metrics::{Binding, METRIC_NAMES};

@@ -21,25 +21,6 @@ pub fn json_number(x: f64) -> serde_json::Value {
     }
 }
 
-/// Thousands separators for the human summary: 1234567 -> "1,234,567".
-pub fn grouped(x: f64) -> String {
-    let rounded = x.round();
-    let negative = rounded < 0.0;
-    let digits = format!("{}", rounded.abs() as u64);
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if negative {
-        format!("-{out}")
-    } else {
-        out
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -51,7 +32,5 @@ mod tests {
         assert_eq!(number(15.6), "15.6");
         assert_eq!(number(0.23076923076923078), "0.23076923076923078");
         assert_eq!(number(1e21), "1000000000000000000000");
-        assert_eq!(grouped(1234567.4), "1,234,567");
-        assert_eq!(grouped(999.0), "999");
     }
 }

@@ -1,4 +1,12 @@
-//! The one integration-test binary: each module tests one feature through the public API
-//! or the built binary.
+//! The one integration-test binary: each module tests one promise of the tool.
 
+mod bad_input;
+mod charts;
+mod determinism;
 mod inheritance;
+mod properties;
+mod report_files;
+mod support;
+mod tidy;
+mod trace;
+mod validation_cases;

@@ -1,0 +1,184 @@
+//! From finished statistics to what the charts and the report show: chart series, the
+//! headline table rows, and the sentence on what binds when.
+
+use super::charts::{format_compact, format_thousands, Band, ChartData};
+use super::report::{HeadlineRow, ReportData};
+use crate::core::metrics::{series, Binding};
+use crate::core::scenario::Scenario;
+use crate::core::stats::{Reached, Stats, Summary};
+
+fn band(summary: &Summary, s: usize) -> Band {
+    let pick = |i: usize| summary.series_over_time(s).map(|st| st.percentiles[i]).collect();
+    Band { p10: pick(1), p25: pick(2), p50: pick(3), p75: pick(4), p90: pick(5) }
+}
+
+/// The series every chart draws, from a summary.
+pub fn chart_data(scenario: &Scenario, summary: &Summary, seed: u64, scenario_file: &str) -> ChartData {
+    let p50 = |s: usize| summary.series_over_time(s).map(Stats::p50).collect::<Vec<f64>>();
+    let mean = |s: usize| summary.series_over_time(s).map(|st| st.mean).collect::<Vec<f64>>();
+    let share = |b: Binding| summary.binding_share.iter().map(|row| row[b.index()]).collect::<Vec<f64>>();
+    ChartData {
+        scenario_name: scenario.name().to_string(),
+        scenario_file: scenario_file.to_string(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        runs: summary.runs,
+        seed,
+        dates: (0..summary.months).map(|m| scenario.date_of(m as u32).to_string()).collect(),
+        operational: band(summary, series::OPERATIONAL),
+        compute_pflops: band(summary, series::COMPUTE_PFLOPS),
+        delivered_p50: p50(series::DELIVERED),
+        target: scenario.target().map(|t| (t.operational, t.by_month as usize)),
+        grid_mw: band(summary, series::GRID_MW),
+        facility_mw: band(summary, series::FACILITY_MW),
+        built_facility_mw: band(summary, series::BUILT_FACILITY_MW),
+        binding_chips: share(Binding::Chips),
+        binding_power: share(Binding::Power),
+        binding_space: share(Binding::Space),
+        origins: scenario
+            .origins()
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.clone(), p50(series::ORIGIN_SHARE_0 + i)))
+            .collect(),
+        home_origin: scenario.home_origin().map(str::to_string),
+        domestic_share: band(summary, series::DOMESTIC_SHARE),
+        waiting: band(summary, series::WAITING),
+        // Means, not medians: the cause split of the median run is often all zero.
+        stranded_by_power_mean: mean(series::STRANDED_BY_POWER),
+        stranded_by_space_mean: mean(series::STRANDED_BY_SPACE),
+        stranded_capital_usd: scenario.has_prices().then(|| band(summary, series::STRANDED_CAPITAL_USD)),
+    }
+}
+
+/// The headline table: label, P10, P50, P90 as shown.
+pub fn headline_rows(scenario: &Scenario, summary: &Summary) -> Vec<HeadlineRow> {
+    let h = &summary.headline;
+    let numbers = |label: String, s: &Stats| -> HeadlineRow {
+        (label, Some(format_thousands(s.p10())), Some(format_thousands(s.p50())), Some(format_thousands(s.p90())))
+    };
+    let months = |label: &str, r: &Reached| -> HeadlineRow {
+        let date = |m: Option<f64>| m.map(|m| scenario.date_of(m as u32).to_string());
+        (
+            format!("{label} (reached in {:.0}% of runs)", r.reached_share * 100.0),
+            date(r.percentiles[1]),
+            date(r.percentiles[3]),
+            date(r.percentiles[5]),
+        )
+    };
+    let horizon = scenario.date_of(scenario.horizon_month());
+    let mut rows = vec![
+        numbers(
+            format!("Chips operational at {horizon} (of {} ordered)", format_thousands(h.ordered_chips as f64)),
+            &h.operational_at_horizon,
+        ),
+        numbers(format!("Compute at {horizon}, PFLOP/s (dense BF16)"), &h.compute_pflops_at_horizon),
+        months("50% of ordered chips operational", &h.month_50pct_operational),
+        months("90% of ordered chips operational", &h.month_90pct_operational),
+        months("Power first binds", &h.power_first_binds),
+        numbers("Stranded chip-months".to_string(), &h.stranded_chip_months),
+    ];
+    if let Some(c) = &h.stranded_capital_usd_months {
+        let usd = |v: f64| Some(format!("${}", format_compact(v)));
+        rows.push(("Stranded capital, USD-months".to_string(), usd(c.p10()), usd(c.p50()), usd(c.p90())));
+    }
+    if let Some(t) = &h.target {
+        let p = format!("{:.0}%", t.probability * 100.0);
+        rows.push((
+            format!(
+                "Chance of {} chips operational by {}",
+                format_thousands(t.operational as f64),
+                scenario.date_of(t.by_month)
+            ),
+            Some("\u{2014}".to_string()),
+            Some(p),
+            Some("\u{2014}".to_string()),
+        ));
+    }
+    rows
+}
+
+/// The longest run of months in which `share` is at least `level`: (first, last).
+fn longest_stretch(share: &[f64], level: f64) -> Option<(usize, usize)> {
+    let mut best: Option<(usize, usize)> = None;
+    let mut start = None;
+    for (m, &s) in share.iter().chain(std::iter::once(&-1.0)).enumerate() {
+        match (s >= level, start) {
+            (true, None) => start = Some(m),
+            (false, Some(a)) => {
+                if best.is_none_or(|(x, y)| m - 1 - a > y - x) {
+                    best = Some((a, m - 1));
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    best
+}
+
+/// One sentence per constraint on when it binds, e.g. "Power binds in 62% of runs on
+/// average from 2028-03 to 2029-11".
+pub fn binding_text(scenario: &Scenario, summary: &Summary) -> String {
+    let h = &summary.headline;
+    let mut sentences = vec![format!(
+        "By {}, the median run has {} of {} ordered chips operational (P10 {}, P90 {}).",
+        scenario.date_of(scenario.horizon_month()),
+        format_thousands(h.operational_at_horizon.p50()),
+        format_thousands(h.ordered_chips as f64),
+        format_thousands(h.operational_at_horizon.p10()),
+        format_thousands(h.operational_at_horizon.p90()),
+    )];
+    for (b, what, why) in [
+        (Binding::Power, "Power", "chips sit in built halls waiting for grid power"),
+        (Binding::Space, "Space", "chips wait because no ready data centre has room"),
+    ] {
+        let share: Vec<f64> = summary.binding_share.iter().map(|row| row[b.index()]).collect();
+        let (peak_month, peak) =
+            share.iter().copied().enumerate().fold((0, 0.0), |acc, (m, s)| if s > acc.1 { (m, s) } else { acc });
+        let date = |m: usize| scenario.date_of(m as u32);
+        sentences.push(match longest_stretch(&share, 0.5) {
+            Some((a, z)) => {
+                let mean = share[a..=z].iter().sum::<f64>() / (z - a + 1) as f64;
+                format!(
+                    "{what} binds in {:.0}% of runs on average from {} to {} ({why}), peaking at {:.0}% in {}.",
+                    mean * 100.0,
+                    date(a),
+                    date(z),
+                    peak * 100.0,
+                    date(peak_month)
+                )
+            }
+            None if peak >= 0.05 => {
+                format!("{what} binds in a minority of runs, at most {:.0}% (in {}).", peak * 100.0, date(peak_month))
+            }
+            None => format!("{what} rarely binds (in under 5% of runs in every month)."),
+        });
+    }
+    let chips = summary.binding_share.iter().filter(|row| row[Binding::Chips.index()] >= 0.5).count();
+    sentences.push(format!(
+        "In {chips} of {} months most runs are chip-limited: every delivered chip is placed.",
+        summary.months
+    ));
+    sentences.join(" ")
+}
+
+/// Everything the report needs besides the charts.
+pub fn report_data(scenario: &Scenario, summary: &Summary) -> ReportData {
+    ReportData {
+        description: scenario.description().map(str::to_string),
+        headline_rows: headline_rows(scenario, summary),
+        binding_text: binding_text(scenario, summary),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::longest_stretch;
+
+    #[test]
+    fn finds_the_longest_stretch_above_a_level() {
+        assert_eq!(longest_stretch(&[0.1, 0.6, 0.7, 0.2, 0.5, 0.5, 0.5, 0.0], 0.5), Some((4, 6)));
+        assert_eq!(longest_stretch(&[0.6, 0.6], 0.5), Some((0, 1)));
+        assert_eq!(longest_stretch(&[0.1], 0.5), None);
+    }
+}

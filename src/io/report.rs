@@ -1,0 +1,197 @@
+//! Self-contained HTML report: scenario summary, headline table, the five charts
+//! inline as SVG, and the caller's paragraph on what binds. No JavaScript, no
+//! network references, with a print stylesheet for A4 and Letter.
+
+use super::charts::{format_thousands, render_chart, ChartData, ChartError, ChartFormat, ChartKind};
+
+/// One headline row: label, then P10, P50, P90 already formatted (a number, or a date
+/// for month figures); `None` is shown as "not reached".
+pub type HeadlineRow = (String, Option<String>, Option<String>, Option<String>);
+
+/// Report content that is not part of [`ChartData`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReportData {
+    /// Scenario description, shown under the title (blank lines separate paragraphs).
+    pub description: Option<String>,
+    /// Headline rows: label, P10, P50, P90 (None shown as "not reached").
+    pub headline_rows: Vec<HeadlineRow>,
+    /// Paragraph on the binding constraints, written by the caller (plain text).
+    pub binding_text: String,
+}
+
+/// Escape text for HTML element content and attribute values.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// How a headline value is shown in the report table: thousands separators,
+/// no decimals from 100 up; `None` is "not reached".
+pub fn format_headline_value(v: Option<f64>) -> String {
+    match v {
+        Some(v) => format_thousands(v),
+        None => "not reached".to_string(),
+    }
+}
+
+/// Turn plotters' standalone SVG into an inline `<svg>` element for HTML:
+/// drop the XML namespace URL (HTML parsers supply it) and add an accessible name.
+fn inline_svg(svg: &str, title: &str) -> String {
+    let svg = svg.replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1);
+    let attrs =
+        format!("<svg role=\"img\" aria-label=\"{}\" preserveAspectRatio=\"xMidYMid meet\" ", escape_html(title));
+    svg.replacen("<svg ", &attrs, 1)
+}
+
+const STYLE: &str = r#"
+:root { color-scheme: light; }
+* { box-sizing: border-box; }
+body { margin: 0; background: #ffffff; color: #222222;
+  font-family: "DejaVu Sans", "Helvetica Neue", Helvetica, Arial, sans-serif;
+  font-size: 16px; line-height: 1.5; }
+main { max-width: 1100px; margin: 0 auto; padding: 32px 24px 48px; }
+h1 { font-size: 30px; line-height: 1.2; margin: 0 0 6px; }
+h2 { font-size: 21px; margin: 36px 0 10px; border-bottom: 1px solid #dddddd; padding-bottom: 4px; }
+.meta { color: #555555; margin: 0 0 16px; }
+.description p { margin: 0 0 10px; }
+table { border-collapse: collapse; width: 100%; margin: 8px 0 4px; font-variant-numeric: tabular-nums; }
+caption { text-align: left; color: #555555; font-size: 14px; caption-side: bottom; padding-top: 6px; }
+th, td { padding: 7px 10px; border-bottom: 1px solid #e2e2e2; }
+thead th { border-bottom: 2px solid #222222; text-align: right; }
+thead th:first-child, tbody th { text-align: left; font-weight: normal; }
+td { text-align: right; white-space: nowrap; }
+td.p50 { font-weight: bold; }
+td.none { color: #777777; font-style: italic; }
+figure.chart { margin: 24px 0; }
+figure.chart svg { display: block; width: 100%; max-width: 100%; height: auto; }
+figcaption { color: #555555; font-size: 14px; margin-top: 4px; }
+.binding { background: #f5f5f5; border-left: 4px solid #D55E00; padding: 12px 16px; }
+footer { color: #555555; font-size: 14px; margin-top: 32px; border-top: 1px solid #dddddd; padding-top: 8px; }
+@media print {
+  @page { margin: 14mm 12mm; }
+  html, body { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  body { font-size: 10.5pt; }
+  main { max-width: none; padding: 0; }
+  h1 { font-size: 18pt; }
+  h2 { font-size: 13pt; margin-top: 14pt; break-after: avoid; page-break-after: avoid; }
+  table, .binding { break-inside: avoid; page-break-inside: avoid; }
+  figure.chart { margin: 8pt 0; break-inside: avoid; page-break-inside: avoid; }
+  figure.chart svg { max-width: 100%; max-height: 120mm; width: 100%; height: auto; }
+}
+"#;
+
+/// Render the complete, self-contained HTML report (charts inline as SVG).
+pub fn render_report(data: &ChartData, report: &ReportData) -> Result<String, ChartError> {
+    let mut h = String::with_capacity(512 * 1024);
+    let name = escape_html(&data.scenario_name);
+    h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    h.push_str(&format!("<title>{name} \u{2014} buildout report</title>\n"));
+    h.push_str("<style>");
+    h.push_str(STYLE);
+    h.push_str("</style>\n</head>\n<body>\n<main>\n");
+
+    h.push_str(&format!("<h1>{name}</h1>\n"));
+    h.push_str(&format!(
+        "<p class=\"meta\">{} Monte Carlo runs \u{00b7} seed {} \u{00b7} scenario file {} \u{00b7} {} to {}</p>\n",
+        format_thousands(data.runs as f64),
+        data.seed,
+        escape_html(&data.scenario_file),
+        escape_html(data.dates.first().map(String::as_str).unwrap_or("")),
+        escape_html(data.dates.last().map(String::as_str).unwrap_or("")),
+    ));
+    if let Some(desc) = report.description.as_deref().filter(|d| !d.trim().is_empty()) {
+        h.push_str("<div class=\"description\">\n");
+        for para in desc.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+            h.push_str(&format!("<p>{}</p>\n", escape_html(para)));
+        }
+        h.push_str("</div>\n");
+    }
+
+    h.push_str("<h2>Headline results</h2>\n<table>\n");
+    h.push_str(
+        "<caption>P10, P50 and P90 across runs: 10 % of runs are at or below P10, half at or below P50.</caption>\n",
+    );
+    h.push_str("<thead><tr><th scope=\"col\">Measure</th><th scope=\"col\">P10</th><th scope=\"col\">P50</th><th scope=\"col\">P90</th></tr></thead>\n<tbody>\n");
+    for (label, p10, p50, p90) in &report.headline_rows {
+        h.push_str(&format!("<tr><th scope=\"row\">{}</th>", escape_html(label)));
+        for (v, cls) in [(p10, "p10"), (p50, "p50"), (p90, "p90")] {
+            let class = if v.is_some() { cls.to_string() } else { format!("{cls} none") };
+            h.push_str(&format!("<td class=\"{class}\">{}</td>", escape_html(v.as_deref().unwrap_or("not reached"))));
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</tbody>\n</table>\n");
+
+    h.push_str("<h2>What binds</h2>\n");
+    h.push_str(&format!("<p class=\"binding\">{}</p>\n", escape_html(report.binding_text.trim())));
+
+    h.push_str("<h2>Charts</h2>\n");
+    for kind in ChartKind::ALL {
+        let svg = render_chart(kind, data, ChartFormat::Svg)?;
+        let svg = String::from_utf8(svg).map_err(|e| ChartError::Draw(e.to_string()))?;
+        h.push_str(&format!("<figure class=\"chart\" id=\"chart-{}\">\n", kind.file_stem()));
+        h.push_str(&inline_svg(&svg, kind.title()));
+        h.push_str(&format!("<figcaption>Figure: {}.</figcaption>\n</figure>\n", escape_html(kind.title())));
+    }
+
+    h.push_str(&format!(
+        "<footer>Generated by buildout v{} from scenario file {}. Lines are medians across runs; shaded bands show the spread across runs.</footer>\n",
+        escape_html(&data.version),
+        escape_html(&data.scenario_file)
+    ));
+    h.push_str("</main>\n</body>\n</html>\n");
+    Ok(h)
+}
+
+/// Example fixture matching [`super::charts::sample_data`], for inspecting the report.
+pub fn sample_report() -> ReportData {
+    ReportData {
+        description: Some(
+            "Korea procures 260,000 accelerators by 2030, mostly imported, with domestic \
+             chips ramping from 2028. New grid connections arrive from mid-2028."
+                .to_string(),
+        ),
+        headline_rows: vec![
+            (
+                "Chips operational, 2031-12".to_string(),
+                Some(format_thousands(208_400.0)),
+                Some(format_thousands(259_870.0)),
+                Some(format_thousands(262_000.0)),
+            ),
+            (
+                "Months to reach 260k chips operational".to_string(),
+                Some(format_thousands(48.0)),
+                Some(format_thousands(57.0)),
+                None,
+            ),
+            (
+                "Peak grid power drawn (MW)".to_string(),
+                Some(format_thousands(588.5)),
+                Some(format_thousands(650.0)),
+                Some(format_thousands(700.0)),
+            ),
+            (
+                "Peak chips waiting".to_string(),
+                Some(format_thousands(21_300.0)),
+                Some(format_thousands(38_750.0)),
+                Some(format_thousands(56_200.0)),
+            ),
+        ],
+        binding_text: "Power is the binding constraint in most runs from mid-2028 to late 2029: \
+                       data-centre halls are built before the grid connections that feed them, \
+                       so delivered chips wait for power. Before 2028 deliveries bind; after 2030 \
+                       the buildout is limited by chip supply again."
+            .to_string(),
+    }
+}

@@ -1,0 +1,84 @@
+//! The chart files and report.html of `run`: which files `--charts` and `--no-report`
+//! write, and that the report's headline table shows the numbers of headline.json.
+
+use crate::support::{buildout, validation_dir};
+use serde_json::Value;
+
+fn run_case(case: &str, extra: &[&str]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().join("o");
+    let file = validation_dir().join(case);
+    let mut args = vec!["run", file.to_str().unwrap(), "--runs", "4", "--out", out.to_str().unwrap(), "--quiet"];
+    args.extend(extra);
+    let res = buildout(&args);
+    assert!(res.status.success(), "{}", String::from_utf8_lossy(&res.stderr));
+    (tmp, out)
+}
+
+fn names(dir: &std::path::Path) -> Vec<String> {
+    let mut v: Vec<String> =
+        std::fs::read_dir(dir).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn chart_flags_choose_the_files() {
+    let (_t, out) = run_case("01_chip_limited.toml", &["--charts", "none", "--no-report"]);
+    assert_eq!(names(&out), ["headline.json", "summary.csv"]);
+    let (_t, out) = run_case("01_chip_limited.toml", &["--charts", "svg", "--no-report"]);
+    assert_eq!(names(&out).iter().filter(|n| n.ends_with(".svg")).count(), 5);
+    assert!(!names(&out).iter().any(|n| n.ends_with(".png") || n.ends_with(".html")));
+    let (_t, out) = run_case("01_chip_limited.toml", &["--charts", "png"]);
+    assert_eq!(names(&out).iter().filter(|n| n.ends_with(".png")).count(), 5);
+    assert!(names(&out).contains(&"report.html".to_string()));
+}
+
+#[test]
+fn report_headline_table_matches_headline_json() {
+    let (_t, out) = run_case("02_power_limited.toml", &["--charts", "none"]);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let headline: Value = serde_json::from_str(&std::fs::read_to_string(out.join("headline.json")).unwrap()).unwrap();
+    // Case 02 is deterministic: 46,000 operational at the horizon; 50% reached at month 0
+    // (2026-01); 90% never; power binds from month 0; 104,000 stranded chip-months.
+    assert_eq!(headline["operational_at_horizon"]["p50"], 46000);
+    assert!(html.contains("<td class=\"p50\">46,000</td>"), "operational p50 in the table");
+    assert_eq!(headline["month_50pct_operational"]["p50"], 0);
+    assert!(
+        html.contains("50% of ordered chips operational (reached in 100% of runs)</th><td class=\"p10\">2026-01</td>")
+    );
+    assert!(headline["month_90pct_operational"]["p50"].is_null());
+    assert!(html.contains(
+        "90% of ordered chips operational (reached in 0% of runs)</th><td class=\"p10 none\">not reached</td>"
+    ));
+    assert_eq!(headline["stranded_chip_months"]["p50"], 104000);
+    assert!(html.contains("<td class=\"p50\">104,000</td>"));
+    assert!(html.contains("Power binds in 100% of runs on average from 2026-01 to 2026-12"), "binding sentence");
+    assert_eq!(html.matches("<svg").count(), 5);
+    assert!(!html.contains("<script") && !html.contains("http://") && !html.contains("https://"));
+}
+
+#[test]
+fn charts_carry_titles_axes_dates_and_the_source_line() {
+    let (_t, out) = run_case("07_shock_postpone.toml", &["--charts", "svg", "--no-report"]);
+    let svg = std::fs::read_to_string(out.join("capacity.svg")).unwrap();
+    for text in [
+        "Chips operational and compute capacity",
+        "case 07 shock postpone",
+        "4 runs",
+        "seed 7",
+        "Compute (PFLOP/s)",
+        "Chips delivered",
+        "buildout v",
+        "07_shock_postpone.toml",
+    ] {
+        assert!(svg.contains(text), "capacity.svg lacks {text:?}");
+    }
+    let svg = std::fs::read_to_string(out.join("dependency.svg")).unwrap();
+    assert!(svg.contains("KR (home)") && svg.contains("Domestic share"), "dependency legend");
+    let svg = std::fs::read_to_string(out.join("constraints.svg")).unwrap();
+    assert!(
+        svg.contains("Power binds") && svg.contains("Space binds") && svg.contains("2026"),
+        "constraints legend and dates"
+    );
+}

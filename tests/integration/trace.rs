@@ -1,0 +1,64 @@
+//! `run --trace I`: every event of run I in handling order, with the state after it.
+
+use crate::support::{buildout, validation_dir};
+
+#[test]
+fn trace_lists_events_in_order_with_the_state_after_each() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().join("o");
+    let case = validation_dir().join("02_power_limited.toml");
+    let res = buildout(&[
+        "run",
+        case.to_str().unwrap(),
+        "--runs",
+        "2",
+        "--trace",
+        "1",
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(res.status.success(), "{}", String::from_utf8_lossy(&res.stderr));
+    let text = std::fs::read_to_string(out.join("trace-1.csv")).expect("trace written");
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("time,date,kind,item,outcome,chips,placed,waiting,installing,operational,lost,headroom_mw:r1")
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let times: Vec<f64> = rows.iter().map(|r| r[0].parse().unwrap()).collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "events out of time order");
+    // Month 0: the big order arrives and 40,000 of 50,000 chips fit the 100 MW grid; they
+    // install (no lag) at the commissioning event that follows.
+    let arrival = rows.iter().position(|r| r[2] == "delivery_arrival" && r[3] == "big order").expect("arrival row");
+    assert_eq!(&rows[arrival][4..12], ["arrived", "50000", "40000", "10000", "40000", "0", "0", "0"]);
+    assert_eq!(
+        &rows[arrival + 1][2..10],
+        ["commissioning", "big order", "operational", "40000", "0", "10000", "0", "40000"]
+    );
+    // Month 6: sub A adds 10 MW, which places 4,000 more chips and leaves no headroom.
+    let sub_a = rows.iter().find(|r| r[2] == "power_online" && r[3] == "sub A").expect("sub A row");
+    assert_eq!(sub_a[0], "6");
+    assert_eq!(&sub_a[6..], ["4000", "6000", "4000", "40000", "0", "0"]);
+    // sub C never happens (probability 0), and there is one tick per month 1..11.
+    assert!(!rows.iter().any(|r| r[3] == "sub C"));
+    assert_eq!(rows.iter().filter(|r| r[2] == "month_tick").count(), 11);
+}
+
+#[test]
+fn trace_of_a_run_that_does_not_exist_is_bad_input() {
+    let case = validation_dir().join("01_chip_limited.toml");
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let res = buildout(&[
+        "run",
+        case.to_str().unwrap(),
+        "--runs",
+        "2",
+        "--trace",
+        "5",
+        "--out",
+        tmp.path().join("o").to_str().unwrap(),
+    ]);
+    assert_eq!(res.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&res.stderr).contains("--trace 5 names no run"));
+}

@@ -1,0 +1,126 @@
+//! Every hand-derived case of ../shared/validation: load it, run it, and assert the
+//! values of its expected.json (exact where deterministic, within tolerance where a mean).
+
+use crate::support::{load, parse_summary, summarize, validation_dir};
+use buildout::io::csv::render_summary;
+use buildout::io::json::render_headline;
+use serde_json::Value;
+
+fn expected() -> Value {
+    let text = std::fs::read_to_string(validation_dir().join("expected.json")).expect("expected.json is readable");
+    serde_json::from_str(&text).expect("expected.json parses")
+}
+
+fn check_case(case: &Value) -> Vec<String> {
+    let file = validation_dir().join(case["file"].as_str().expect("file"));
+    let runs = case["runs"].as_u64().expect("runs");
+    let seed = case["seed"].as_u64().expect("seed");
+    let scenario = load(&file);
+    let summary = summarize(&scenario, runs, seed);
+    let rows = parse_summary(&render_summary(&scenario, &summary));
+    let headline: Value =
+        serde_json::from_str(&render_headline(&scenario, &summary, seed)).expect("headline.json parses");
+    let all_columns = case["stat"] == "all";
+    let mut bad = Vec::new();
+    for check in case["checks"].as_array().expect("checks") {
+        let month = check[0].as_u64().expect("month") as u32;
+        let metric = check[1].as_str().expect("metric");
+        let want = check[2].as_f64().expect("value");
+        let tol = check.get(3).and_then(Value::as_f64).unwrap_or(1e-9 * want.abs().max(1.0));
+        let Some(got) = rows.get(&(month, metric.to_string())) else {
+            bad.push(format!("m={month} {metric}: missing row"));
+            continue;
+        };
+        let columns = if all_columns { &got[..] } else { &got[..1] };
+        for (i, g) in columns.iter().enumerate() {
+            if (g - want).abs() > tol {
+                bad.push(format!("m={month} {metric} column {i}: got {g}, want {want} (tol {tol})"));
+            }
+        }
+    }
+    for identity in case["identities"].as_array().expect("identities") {
+        let lhs = identity[0].as_str().expect("lhs");
+        let rhs: Vec<&str> = identity[1].as_array().expect("rhs").iter().map(|v| v.as_str().expect("name")).collect();
+        for month in 0..=scenario.horizon_month() {
+            let l = rows[&(month, lhs.to_string())][0];
+            let r: f64 = rhs.iter().map(|m| rows[&(month, m.to_string())][0]).sum();
+            if (l - r).abs() > 1e-6 * l.abs().max(1.0) {
+                bad.push(format!("m={month}: {lhs} {l} != {} {r}", rhs.join("+")));
+            }
+        }
+    }
+    for entry in case.get("headline").and_then(Value::as_array).into_iter().flatten() {
+        let path = entry[0].as_str().expect("path");
+        let node = path.split('.').fold(&headline, |node, part| &node[part]);
+        let ok = match (&entry[1], node.as_f64()) {
+            (Value::Null, None) => node.is_null(),
+            (want, Some(got)) => want.as_f64().is_some_and(|w| (got - w).abs() <= 1e-9 * w.abs().max(1.0)),
+            _ => false,
+        };
+        if !ok {
+            bad.push(format!("headline {path}: got {node}, want {}", entry[1]));
+        }
+    }
+    bad
+}
+
+fn run_case(id: &str) {
+    let all = expected();
+    let case = all["cases"].as_array().expect("cases").iter().find(|c| c["id"] == id).expect("case exists");
+    let bad = check_case(case);
+    assert!(bad.is_empty(), "{id}:\n{}", bad.join("\n"));
+}
+
+#[test]
+fn case_01_chip_limited() {
+    run_case("01_chip_limited");
+}
+
+#[test]
+fn case_02_power_limited() {
+    run_case("02_power_limited");
+}
+
+#[test]
+fn case_03_space_limited() {
+    run_case("03_space_limited");
+}
+
+#[test]
+fn case_04_owner_mode() {
+    run_case("04_owner_mode");
+}
+
+#[test]
+fn case_05_national_mode() {
+    run_case("05_national_mode");
+}
+
+#[test]
+fn case_07_shock_postpone() {
+    run_case("07_shock_postpone");
+}
+
+#[test]
+fn case_10_attrition_expectation() {
+    run_case("10_attrition_expectation");
+}
+
+#[test]
+fn every_case_in_expected_json_has_a_test() {
+    let all = expected();
+    let ids: Vec<&str> =
+        all["cases"].as_array().expect("cases").iter().map(|c| c["id"].as_str().expect("id")).collect();
+    let known = [
+        "01_chip_limited",
+        "02_power_limited",
+        "03_space_limited",
+        "04_owner_mode",
+        "05_national_mode",
+        "07_shock_postpone",
+        "10_attrition_expectation",
+    ];
+    for id in ids {
+        assert!(known.contains(&id), "case {id} in expected.json has no test here: add one");
+    }
+}

@@ -10,3 +10,4 @@ mod support;
 mod tidy;
 mod trace;
 mod validation_cases;
+mod whatif;

@@ -25,7 +25,10 @@ pub static STOP: AtomicBool = AtomicBool::new(false);
 pub fn run_cli(cli: Cli) -> Result<(), AppError> {
     match cli.command {
         Command::Run(args) => run(&args.into_config()?).map(|_| ()),
+        Command::Validate(args) if args.print => print_resolved(&args.scenario),
         Command::Validate(args) => validate(&args.scenario),
+        Command::Compare(args) => compare(&args).map(|_| ()),
+        Command::Sweep(args) => sweep(&args).map(|_| ()),
     }
 }
 
@@ -47,6 +50,19 @@ pub fn validate(path: &std::path::Path) -> Result<(), AppError> {
         s.shocks().len(),
         s.start(),
         s.date_of(s.horizon_month())
+    );
+    Ok(())
+}
+
+/// `buildout validate --print`: validates, then prints the resolved scenario as TOML.
+pub fn print_resolved(path: &std::path::Path) -> Result<(), AppError> {
+    let loaded = load_file(path)?;
+    eprint!("{}", loaded.warnings);
+    let resolved = crate::io::inherit::resolve_file(path)?;
+    print!(
+        "# {} resolved by buildout validate --print\n{}",
+        path.display(),
+        crate::io::inherit::render_toml(&resolved.table)
     );
     Ok(())
 }
@@ -202,4 +218,123 @@ pub fn human_summary(scenario: &Scenario, summary: &Summary, seed: u64, out: &st
     }
     lines.push(format!("written to {}", out.display()));
     lines.join("\n") + "\n"
+}
+
+/// Runs one loaded scenario for `compare` or `sweep`.
+fn simulate_one(scenario: &Scenario, runs: u64, seed: u64, o: &crate::cli::SimOptions) -> Result<Summary, AppError> {
+    let progress = RunProgress::new(runs, o.quiet, &STOP);
+    progress.set_message(scenario.name().to_string());
+    let aggregate = simulate(scenario, seed, 0..runs, o.threads, &progress);
+    progress.finish();
+    Ok(aggregate?.summarize(scenario))
+}
+
+/// `buildout compare`: every scenario with the same seed and run count (common random
+/// numbers), then compare.csv, compare.json, compare.html and overlay charts.
+pub fn compare(args: &crate::cli::CompareArgs) -> Result<PathBuf, AppError> {
+    use crate::io::compare::*;
+    let o = &args.options;
+    o.check()?;
+    let loaded = args.scenarios.iter().map(|p| load_file(p)).collect::<Result<Vec<_>, _>>()?;
+    let Some(first) = loaded.first() else {
+        return Err(AppError::Usage("compare needs at least two scenario files".into()));
+    };
+    let runs = o.runs.unwrap_or(first.scenario.default_runs());
+    let seed = o.seed.unwrap_or(first.scenario.default_seed());
+    let staged = StagedDir::new(&args.out())?;
+    let mut summaries = Vec::new();
+    for l in &loaded {
+        if !o.quiet {
+            eprint!("{}", l.warnings);
+        }
+        summaries.push(simulate_one(&l.scenario, runs, seed, o)?);
+    }
+    let stems: Vec<String> = args
+        .scenarios
+        .iter()
+        .map(|p| p.file_stem().map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned()))
+        .collect();
+    let items: Vec<Compared<'_>> = unique_labels(&stems)
+        .into_iter()
+        .zip(&loaded)
+        .zip(&summaries)
+        .map(|((label, l), summary)| Compared {
+            label,
+            file: l.path.display().to_string(),
+            scenario: &l.scenario,
+            summary,
+        })
+        .collect();
+    staged.write("compare.csv", render_compare_csv(&items).as_bytes())?;
+    staged.write("compare.json", render_compare_json(&items, seed).as_bytes())?;
+    staged.write("compare.html", render_compare_html(&items, seed, &[]).as_bytes())?;
+    let out = staged.commit()?;
+    if !o.quiet {
+        let mut text =
+            format!("compare: {} runs each, seed {seed}\n", crate::io::charts::format_thousands(runs as f64));
+        for c in &items {
+            let h = &c.summary.headline;
+            text.push_str(&format!(
+                "{:<24} operational at horizon P10/P50/P90 {} / {} / {}\n  {}\n",
+                c.label,
+                crate::io::charts::format_thousands(h.operational_at_horizon.p10()),
+                crate::io::charts::format_thousands(h.operational_at_horizon.p50()),
+                crate::io::charts::format_thousands(h.operational_at_horizon.p90()),
+                binding_sentence(c)
+            ));
+        }
+        text.push_str(&format!("written to {}\n", out.display()));
+        print!("{text}");
+    }
+    Ok(out)
+}
+
+/// `buildout sweep`: the scenario once per value of one key (same seed and runs), then
+/// sweep.csv and a chart of a headline figure against the value.
+pub fn sweep(args: &crate::cli::SweepArgs) -> Result<PathBuf, AppError> {
+    use crate::io::sweep::*;
+    let o = &args.options;
+    o.check()?;
+    let set = parse_set(&args.set).map_err(AppError::Usage)?;
+    let base = load_file(&args.scenario)?;
+    let resolved = crate::io::inherit::resolve_file(&args.scenario)?;
+    let runs = o.runs.unwrap_or(base.scenario.default_runs());
+    let seed = o.seed.unwrap_or(base.scenario.default_seed());
+    let mut variants = Vec::new();
+    for (text, value) in &set.values {
+        let mut table = resolved.table.clone();
+        apply(&mut table, &set, value).map_err(AppError::Usage)?;
+        let label = PathBuf::from(format!("{} [--set {}={text}]", args.scenario.display(), set.path_text()));
+        let loaded = crate::io::scenario_file::load_str(&label, &crate::io::inherit::render_toml(&table))?;
+        variants.push((text.clone(), loaded));
+    }
+    let staged = StagedDir::new(&args.out())?;
+    let mut summaries = Vec::new();
+    for (_, l) in &variants {
+        summaries.push(simulate_one(&l.scenario, runs, seed, o)?);
+    }
+    let rows: Vec<(String, &Scenario, &Summary)> =
+        variants.iter().zip(&summaries).map(|((v, l), s)| (v.clone(), &l.scenario, s)).collect();
+    staged.write("sweep.csv", render_sweep_csv(&rows).as_bytes())?;
+    let out = staged.commit()?;
+    if !o.quiet {
+        let mut text = format!(
+            "sweep {}: {} runs each, seed {seed}\n",
+            set.path_text(),
+            crate::io::charts::format_thousands(runs as f64)
+        );
+        text.push_str(&format!("{:<16} operational at horizon P10 / P50 / P90\n", "value"));
+        for (v, _, s) in &rows {
+            let h = &s.headline.operational_at_horizon;
+            text.push_str(&format!(
+                "{v:<16} {} / {} / {}\n",
+                crate::io::charts::format_thousands(h.p10()),
+                crate::io::charts::format_thousands(h.p50()),
+                crate::io::charts::format_thousands(h.p90())
+            ));
+        }
+        text.push_str(&format!("written to {}\n", out.display()));
+        print!("{text}");
+    }
+    Ok(out)
 }

@@ -21,6 +21,10 @@ pub enum Command {
     Run(RunArgs),
     /// Check a scenario file and print its problems and warnings.
     Validate(ValidateArgs),
+    /// Run several scenarios with the same seed and runs; write compare.csv/json/html and charts.
+    Compare(CompareArgs),
+    /// Run one scenario for each value of one key; write sweep.csv and a chart.
+    Sweep(SweepArgs),
 }
 
 /// Options of `run`.
@@ -72,6 +76,9 @@ pub enum ChartFormats {
 pub struct ValidateArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
+    /// Print the fully resolved scenario (every `extends` merged in) as TOML.
+    #[arg(long)]
+    pub print: bool,
 }
 
 /// A checked run request.
@@ -122,5 +129,88 @@ impl RunArgs {
             charts: self.charts,
             report: !self.no_report,
         })
+    }
+}
+
+/// The Monte Carlo options shared by `compare` and `sweep` (as in `run`).
+#[derive(Debug, Clone, Args)]
+pub struct SimOptions {
+    /// Number of runs per scenario (default: the first scenario's `runs`).
+    #[arg(long)]
+    pub runs: Option<u64>,
+    /// Master seed, the same for every scenario (default: the first scenario's `seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Output folder.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// No progress bar and no summary table.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+impl SimOptions {
+    /// Checks the ranges of `--runs` and `--threads`.
+    pub fn check(&self) -> Result<(), AppError> {
+        if let Some(r) = self.runs {
+            if r == 0 || r > MAX_RUNS {
+                return Err(AppError::Usage(format!("--runs {r} is out of range: give 1 to {MAX_RUNS}")));
+            }
+        }
+        if let Some(t) = self.threads {
+            if t == 0 || t > MAX_THREADS {
+                return Err(AppError::Usage(format!("--threads {t} is out of range: give 1 to {MAX_THREADS}")));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn stem_of(path: &std::path::Path) -> String {
+    path.file_stem().map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned())
+}
+
+/// Options of `compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Two or more scenario files (TOML).
+    #[arg(num_args = 2.., required = true)]
+    pub scenarios: Vec<PathBuf>,
+    #[command(flatten)]
+    pub options: SimOptions,
+}
+
+impl CompareArgs {
+    /// The output folder: `--out`, else `output/compare-<stemA>-vs-<stemB>...`.
+    pub fn out(&self) -> PathBuf {
+        self.options.out.clone().unwrap_or_else(|| {
+            let stems: Vec<String> = self.scenarios.iter().map(|p| stem_of(p)).collect();
+            PathBuf::from("output").join(format!("compare-{}", stems.join("-vs-")))
+        })
+    }
+}
+
+/// Options of `sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// One key path and the values to try: 'deliveries."Naver lot 1".count=5000,10000,20000'.
+    #[arg(long, value_name = "PATH=V1,V2,...")]
+    pub set: String,
+    #[command(flatten)]
+    pub options: SimOptions,
+}
+
+impl SweepArgs {
+    /// The output folder: `--out`, else `output/sweep-<stem>`.
+    pub fn out(&self) -> PathBuf {
+        self.options
+            .out
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("output").join(format!("sweep-{}", stem_of(&self.scenario))))
     }
 }

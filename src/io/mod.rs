@@ -3,10 +3,13 @@
 
 pub mod brief;
 pub mod charts;
+pub mod compare;
 pub mod csv;
 pub mod format;
+pub mod inherit;
 pub mod json;
 pub mod output;
 pub mod progress;
 pub mod report;
 pub mod scenario_file;
+pub mod sweep;

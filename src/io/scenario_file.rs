@@ -142,10 +142,16 @@ pub fn load_str(path: &Path, text: &str) -> Result<LoadedScenario, ScenarioFileE
     Ok(LoadedScenario { path: path.to_path_buf(), scenario, warnings: render_diagnostics(path, text, &warnings) })
 }
 
-/// Reads and validates a scenario file.
+/// Reads and validates a scenario file, with every file it `extends` merged in
+/// (see `io::inherit`); each diagnostic names the file where its item is written.
 pub fn load_file(path: &Path) -> Result<LoadedScenario, ScenarioFileError> {
-    let text = read_text(path)?;
-    load_str(path, &text)
+    let resolved = super::inherit::resolve_file(path)?;
+    let sources = &resolved.sources;
+    let (scenario, warnings) = validate(&resolved.spec).map_err(|diags| {
+        let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+        ScenarioFileError { rendered: sources.render(&diags), errors }
+    })?;
+    Ok(LoadedScenario { path: path.to_path_buf(), scenario, warnings: sources.render(&warnings) })
 }
 
 /// Reads a scenario file's text, refusing directories, huge files and non-UTF-8.

@@ -87,7 +87,10 @@ fn unknown_key_points_at_the_key() {
 
 #[test]
 fn wrong_type() {
-    rejects(&edit(27, "count = \"many\""), &["FILE:27:9: error: `count` has the wrong type: found string \"many\", expected a whole number"]);
+    rejects(
+        &edit(27, "count = \"many\""),
+        &["FILE:27:9: error: `count` has the wrong type: found string \"many\", expected a whole number"],
+    );
 }
 
 #[test]

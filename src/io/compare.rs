@@ -1,0 +1,246 @@
+//! `compare` outputs: `compare.csv` (tidy long format), `compare.json` (headline figures
+//! side by side) and `compare.html` (a self-contained report), each a pure render
+//! function over the scenarios' summaries.
+
+use super::charts::format_thousands as grouped;
+use super::format::number;
+use super::json::headline_value;
+use crate::core::date::YearMonth;
+use crate::core::metrics::{Binding, METRIC_NAMES};
+use crate::core::scenario::Scenario;
+use crate::core::stats::{Reached, Stats, Summary};
+use serde_json::{Map, Value};
+use std::fmt::Write as _;
+
+/// One compared scenario: a short unique label (the file stem), its scenario and results.
+pub struct Compared<'a> {
+    pub label: String,
+    pub file: String,
+    pub scenario: &'a Scenario,
+    pub summary: &'a Summary,
+}
+
+/// Unique labels from file stems: a repeated stem gets `-2`, `-3`, ...
+pub fn unique_labels(stems: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for stem in stems {
+        let mut label = stem.clone();
+        let mut k = 2;
+        while out.contains(&label) {
+            label = format!("{stem}-{k}");
+            k += 1;
+        }
+        out.push(label);
+    }
+    out
+}
+
+/// The earliest start among the scenarios: month 0 of the comparison.
+pub fn earliest_start(items: &[Compared<'_>]) -> Option<YearMonth> {
+    items.iter().map(|c| c.scenario.start()).min()
+}
+
+/// Month offset of a scenario's month 0 from the comparison's month 0.
+fn offset(item: &Compared<'_>, origin: YearMonth) -> usize {
+    item.scenario.start().months_since(origin).max(0) as usize
+}
+
+/// `compare.csv`: `month,date,metric,scenario,mean,p10,p50,p90`, one row per calendar
+/// month, metric and scenario (months counted from the earliest start; a scenario has rows
+/// only inside its own start..horizon). Binding rows give the share of runs in each state.
+pub fn render_compare_csv(items: &[Compared<'_>]) -> String {
+    let mut out = String::from("month,date,metric,scenario,mean,p10,p50,p90\n");
+    let Some(origin) = earliest_start(items) else { return out };
+    let end = items.iter().map(|c| offset(c, origin) + c.summary.months).max().unwrap_or(0);
+    for g in 0..end {
+        let date = origin.plus_months(g as i64);
+        let live: Vec<(&Compared<'_>, usize)> = items
+            .iter()
+            .filter_map(|c| {
+                let o = offset(c, origin);
+                (g >= o && g - o < c.summary.months).then_some((c, g - o))
+            })
+            .collect();
+        for (s, name) in METRIC_NAMES.iter().enumerate() {
+            for (c, m) in &live {
+                let st = c.summary.stats(*m, s);
+                let _ = writeln!(
+                    out,
+                    "{g},{date},{name},{},{},{},{},{}",
+                    super::csv::csv_field(&c.label),
+                    number(st.mean),
+                    number(st.p10()),
+                    number(st.p50()),
+                    number(st.p90())
+                );
+            }
+        }
+        for b in Binding::ALL {
+            for (c, m) in &live {
+                let share = number(c.summary.binding_share[*m][b.index()]);
+                let label = super::csv::csv_field(&c.label);
+                let _ = writeln!(out, "{g},{date},{},{label},{share},{share},{share},{share}", b.row_name());
+            }
+        }
+    }
+    out
+}
+
+/// `compare.json`: runs, seed, and each scenario's headline figures (the `headline.json`
+/// object) under its label, plus the binding sentence.
+pub fn render_compare_json(items: &[Compared<'_>], seed: u64) -> String {
+    let mut root = Map::new();
+    root.insert("runs".into(), Value::from(items.first().map_or(0, |c| c.summary.runs)));
+    root.insert("seed".into(), Value::from(seed));
+    root.insert("version".into(), Value::from(env!("CARGO_PKG_VERSION")));
+    let mut list = Vec::new();
+    for c in items {
+        let mut m = Map::new();
+        m.insert("label".into(), Value::from(c.label.clone()));
+        m.insert("file".into(), Value::from(c.file.clone()));
+        m.insert("what_binds".into(), Value::from(binding_sentence(c)));
+        m.insert("headline".into(), headline_value(c.scenario, c.summary, seed));
+        list.push(Value::Object(m));
+    }
+    root.insert("scenarios".into(), Value::Array(list));
+    let mut text = serde_json::to_string_pretty(&Value::Object(root)).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Share threshold above which a state is said to bind "in a sizeable share of runs".
+pub const BINDS_THRESHOLD: f64 = 0.10;
+
+fn pct(x: f64) -> String {
+    format!("{:.0}%", x * 100.0)
+}
+
+/// One sentence on what binds: for power and space, the months in which the state holds
+/// chips back in at least 10% of runs and its peak share; then how often nothing waits.
+pub fn binding_sentence(c: &Compared<'_>) -> String {
+    let shares = &c.summary.binding_share;
+    let date = |m: usize| c.scenario.date_of(m as u32).to_string();
+    let mut parts = Vec::new();
+    for b in [Binding::Power, Binding::Space] {
+        let name = if b == Binding::Power { "power" } else { "space" };
+        let series: Vec<f64> = shares.iter().map(|s| s[b.index()]).collect();
+        let (peak_m, peak) =
+            series.iter().enumerate().fold((0, 0.0), |acc, (m, &v)| if v > acc.1 { (m, v) } else { acc });
+        if peak < BINDS_THRESHOLD {
+            parts.push(format!("{name} binds in under 10% of runs in every month (at most {})", pct(peak)));
+        } else {
+            let first = series.iter().position(|&v| v >= BINDS_THRESHOLD).unwrap_or(0);
+            let last = series.iter().rposition(|&v| v >= BINDS_THRESHOLD).unwrap_or(first);
+            parts.push(format!(
+                "{name} binds in {} of runs at its peak ({}) and in at least 10% of runs from {} to {}",
+                pct(peak),
+                date(peak_m),
+                date(first),
+                date(last)
+            ));
+        }
+    }
+    let months = shares.len().max(1) as f64;
+    let chips_only = shares.iter().map(|s| s[Binding::Chips.index()]).sum::<f64>() / months;
+    parts.push(format!("nothing waits (chips bind) in {} of run-months", pct(chips_only)));
+    format!("{}: {}.", c.label, parts.join("; "))
+}
+
+fn esc(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn triple(s: &Stats) -> String {
+    format!("{} / {} / {}", grouped(s.p10()), grouped(s.p50()), grouped(s.p90()))
+}
+
+fn month_triple(c: &Compared<'_>, r: &Reached) -> String {
+    let d = |m: Option<f64>| m.map_or("not reached".to_string(), |m| c.scenario.date_of(m as u32).to_string());
+    format!(
+        "{} / {} / {}<br><small>reached in {} of runs</small>",
+        d(r.percentiles[1]),
+        d(r.percentiles[3]),
+        d(r.percentiles[5]),
+        pct(r.reached_share)
+    )
+}
+
+/// The side-by-side headline rows: (figure, one cell per scenario).
+pub fn headline_rows(items: &[Compared<'_>]) -> Vec<(String, Vec<String>)> {
+    let row = |name: &str, f: &dyn Fn(&Compared<'_>) -> String| (name.to_string(), items.iter().map(f).collect());
+    vec![
+        row("scenario name", &|c| esc(c.scenario.name())),
+        row("ordered chips", &|c| grouped(c.summary.headline.ordered_chips as f64)),
+        row("operational chips at horizon (P10 / P50 / P90)", &|c| {
+            format!(
+                "{}<br><small>horizon {}</small>",
+                triple(&c.summary.headline.operational_at_horizon),
+                c.scenario.date_of(c.scenario.horizon_month())
+            )
+        }),
+        row("compute at horizon, PFLOP/s", &|c| triple(&c.summary.headline.compute_pflops_at_horizon)),
+        row("50% of ordered chips operational", &|c| month_triple(c, &c.summary.headline.month_50pct_operational)),
+        row("90% of ordered chips operational", &|c| month_triple(c, &c.summary.headline.month_90pct_operational)),
+        row("power first binds", &|c| month_triple(c, &c.summary.headline.power_first_binds)),
+        row("stranded chip-months", &|c| triple(&c.summary.headline.stranded_chip_months)),
+        row("stranded capital, USD-months", &|c| {
+            c.summary.headline.stranded_capital_usd_months.as_ref().map_or("-".into(), triple)
+        }),
+        row("target met", &|c| {
+            c.summary.headline.target.map_or("no target".into(), |t| {
+                format!(
+                    "{} ({} by {})",
+                    pct(t.probability),
+                    grouped(t.operational as f64),
+                    c.scenario.date_of(t.by_month)
+                )
+            })
+        }),
+    ]
+}
+
+/// `compare.html`: a self-contained page (no script, no network) with the headline table,
+/// a sentence per scenario on what binds, and the charts inlined as SVG.
+pub fn render_compare_html(items: &[Compared<'_>], seed: u64, charts_svg: &[(String, String)]) -> String {
+    let mut h = String::new();
+    let title = items.iter().map(|c| esc(&c.label)).collect::<Vec<_>>().join(" vs ");
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>buildout compare: {title}</title>\n\
+<style>body{{font-family:'DejaVu Sans',Verdana,sans-serif;max-width:1200px;margin:2em auto;color:#222}}\
+table{{border-collapse:collapse;width:100%}}th,td{{border:1px solid #ccc;padding:6px 8px;text-align:right;vertical-align:top}}\
+th:first-child,td:first-child{{text-align:left}}thead th{{background:#f2f2f2}}small{{color:#666}}\
+figure{{margin:1.5em 0}}svg{{max-width:100%;height:auto}}</style>\n</head>\n<body>\n"
+    );
+    let runs = items.first().map_or(0, |c| c.summary.runs);
+    let _ = writeln!(h, "<h1>Compare: {title}</h1>");
+    let _ = writeln!(
+        h,
+        "<p>{} runs each with seed {seed}: every scenario draws the same random numbers for the items it shares \
+with the others (common random numbers), so differences come from the scenarios, not from sampling noise.</p>",
+        grouped(runs as f64)
+    );
+    h.push_str("<h2>Headline figures</h2>\n<table>\n<thead><tr><th>figure</th>");
+    for c in items {
+        let _ = write!(h, "<th>{}<br><small>{}</small></th>", esc(&c.label), esc(&c.file));
+    }
+    h.push_str("</tr></thead>\n<tbody>\n");
+    for (name, cells) in headline_rows(items) {
+        let _ = write!(h, "<tr><td>{}</td>", esc(&name));
+        for cell in cells {
+            let _ = write!(h, "<td>{cell}</td>");
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</tbody>\n</table>\n<h2>What binds</h2>\n<ul>\n");
+    for c in items {
+        let _ = writeln!(h, "<li>{}</li>", esc(&binding_sentence(c)));
+    }
+    h.push_str("</ul>\n");
+    for (caption, svg) in charts_svg {
+        let svg = svg.find("<svg").map_or(svg.as_str(), |i| &svg[i..]);
+        let _ = writeln!(h, "<figure>\n{svg}\n<figcaption>{}</figcaption>\n</figure>", esc(caption));
+    }
+    h.push_str("</body>\n</html>\n");
+    h
+}

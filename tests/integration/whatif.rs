@@ -1,0 +1,161 @@
+//! What-if features: every bundled scenario validates and runs, `compare` (identical
+//! columns for a scenario against itself, values on a hand-derivable pair) and `sweep`.
+
+use crate::support::{repo, run};
+use std::path::{Path, PathBuf};
+
+fn bundled() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for dir in ["scenarios", "scenarios/presets"] {
+        for e in std::fs::read_dir(repo().join(dir)).expect("scenarios folder").flatten() {
+            if e.path().extension().is_some_and(|x| x == "toml") {
+                out.push(e.path());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn every_bundled_scenario_validates_and_runs() {
+    let files = bundled();
+    assert!(files.len() >= 11, "the Korea family and the presets: {files:?}");
+    let dir = tempfile::tempdir().expect("temp dir");
+    for f in files {
+        let out = dir.path().join(f.file_stem().expect("stem"));
+        let o =
+            run(&["run", f.to_str().expect("utf-8"), "--runs", "20", "--quiet", "--out", out.to_str().expect("utf-8")]);
+        assert!(o.status.success(), "{}: {}", f.display(), String::from_utf8_lossy(&o.stderr));
+        assert!(out.join("headline.json").exists());
+    }
+}
+
+fn csv_rows(path: &Path) -> Vec<Vec<String>> {
+    std::fs::read_to_string(path)
+        .expect("csv")
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect()
+}
+
+#[test]
+fn compare_with_itself_gives_identical_columns() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("cmp");
+    let korea = repo().join("scenarios/korea-260k.toml");
+    let k = korea.to_str().expect("utf-8");
+    let o = run(&["compare", k, k, "--runs", "30", "--quiet", "--out", out.to_str().expect("utf-8")]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows = csv_rows(&out.join("compare.csv"));
+    assert!(!rows.is_empty());
+    for pair in rows.chunks(2) {
+        assert_eq!(pair[0][3], "korea-260k");
+        assert_eq!(pair[1][3], "korea-260k-2");
+        assert_eq!(pair[0][..3], pair[1][..3]);
+        assert_eq!(pair[0][4..], pair[1][4..], "{pair:?}");
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("compare.json")).expect("json")).expect("valid json");
+    let s = json["scenarios"].as_array().expect("list");
+    assert_eq!(s[0]["headline"], s[1]["headline"]);
+    let html = std::fs::read_to_string(out.join("compare.html")).expect("html");
+    assert!(!html.contains("<script") && !html.contains("http://") && !html.contains("https://"));
+}
+
+const PAIR: &str = r#"[scenario]
+name = "NAME"
+start = "2026-01"
+horizon = "2026-06"
+
+[chips.c]
+origin = "US"
+power_kw = 1.0
+pflops = 2.0
+
+[[regions]]
+name = "r"
+grid_mw = GRID
+
+[[sites]]
+name = "S"
+owner = "o"
+region = "r"
+it_mw = 100.0
+pue = 1.0
+ready = "2026-01"
+
+[[deliveries]]
+name = "D"
+chip = "c"
+count = 10000
+owner = "o"
+arrive = "2026-03"
+"#;
+
+#[test]
+fn compare_values_on_a_hand_derived_pair() {
+    // Ample grid: all 10,000 chips run from month 2. A 5 MW grid: 5 MW / 1 kW = 5,000
+    // run and 5,000 wait for power from month 2 on.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let a = dir.path().join("ample.toml");
+    let b = dir.path().join("tight.toml");
+    std::fs::write(&a, PAIR.replace("NAME", "ample").replace("GRID", "100.0")).expect("write");
+    std::fs::write(&b, PAIR.replace("NAME", "tight").replace("GRID", "5.0")).expect("write");
+    let out = dir.path().join("cmp");
+    let args = ["compare", a.to_str().expect("p"), b.to_str().expect("p"), "--runs", "3", "--quiet", "--out"];
+    let o = run(&[&args[..], &[out.to_str().expect("p")]].concat());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows = csv_rows(&out.join("compare.csv"));
+    let get = |m: &str, metric: &str, s: &str| -> Vec<String> {
+        rows.iter().find(|r| r[0] == m && r[2] == metric && r[3] == s).map(|r| r[4..].to_vec()).expect("row")
+    };
+    assert_eq!(get("1", "operational", "ample"), ["0", "0", "0", "0"]);
+    assert_eq!(get("2", "operational", "ample"), ["10000", "10000", "10000", "10000"]);
+    assert_eq!(get("2", "operational", "tight"), ["5000", "5000", "5000", "5000"]);
+    assert_eq!(get("5", "stranded_by_power", "tight"), ["5000", "5000", "5000", "5000"]);
+    assert_eq!(get("5", "binding_power", "tight"), ["1", "1", "1", "1"]);
+    assert_eq!(get("5", "binding_chips", "ample"), ["1", "1", "1", "1"]);
+    assert_eq!(get("5", "facility_mw", "tight"), ["5", "5", "5", "5"]);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("compare.json")).expect("json")).expect("valid json");
+    let s = &json["scenarios"];
+    assert_eq!(s[0]["headline"]["operational_at_horizon"]["p50"], 10000);
+    assert_eq!(s[1]["headline"]["operational_at_horizon"]["p50"], 5000);
+    assert_eq!(s[1]["headline"]["power_first_binds"]["p50"], 2);
+    assert_eq!(s[1]["headline"]["stranded_chip_months"]["p50"], 20000, "5,000 waiting in months 2..5");
+    assert_eq!(
+        s[1]["what_binds"],
+        "tight: power binds in 100% of runs at its peak (2026-03) and in at least 10% of runs from 2026-03 to 2026-06; \
+space binds in under 10% of runs in every month (at most 0%); nothing waits (chips bind) in 33% of run-months."
+    );
+}
+
+#[test]
+fn sweep_over_a_count_moves_operational_chips_up() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let a = dir.path().join("ample.toml");
+    std::fs::write(&a, PAIR.replace("NAME", "ample").replace("GRID", "100.0")).expect("write");
+    let out = dir.path().join("sw");
+    let o = run(&[
+        "sweep",
+        a.to_str().expect("p"),
+        "--set",
+        "deliveries.\"D\".count=1000,5000,20000",
+        "--runs",
+        "3",
+        "--quiet",
+        "--out",
+        out.to_str().expect("p"),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows = csv_rows(&out.join("sweep.csv"));
+    let op: Vec<&str> = rows.iter().map(|r| r[2].as_str()).collect();
+    // 20,000 chips of 1 kW need 20 MW: the 100 MW site holds them all.
+    assert_eq!(op, ["1000", "5000", "20000"]);
+    let bad =
+        run(&["sweep", a.to_str().expect("p"), "--set", "deliveries.\"E\".count=1", "--out", out.to_str().expect("p")]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("no deliveries item named \"E\""));
+}

@@ -1,5 +1,6 @@
 //! The command line: clap types, and raw flags turned into a checked `RunConfig`.
 
+use crate::core::ensemble::Shard;
 use crate::core::validate::MAX_RUNS;
 use crate::error::AppError;
 use clap::{Args, Parser, Subcommand};
@@ -21,6 +22,8 @@ pub enum Command {
     Run(RunArgs),
     /// Check a scenario file and print its problems and warnings.
     Validate(ValidateArgs),
+    /// Combine the partial.json files of `run --shard` into the files one run writes.
+    Merge(MergeArgs),
 }
 
 /// Options of `run`.
@@ -46,6 +49,38 @@ pub struct RunArgs {
     /// Also write trace-I.csv: every event of run I with the state after it.
     #[arg(long, value_name = "I")]
     pub trace: Option<u64>,
+    /// Run only shard K of M (1 <= K <= M) of the run indices and write partial.json,
+    /// for `buildout merge` (default --out: output/<stem>.shard-K-of-M/).
+    #[arg(long, value_name = "K/M", value_parser = parse_shard)]
+    pub shard: Option<Shard>,
+    /// Print where the time went (load, simulate, aggregate, render, write) to stderr.
+    #[arg(long)]
+    pub timings: bool,
+}
+
+/// Options of `merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Output folders of `run --shard K/M`, one per shard, in any order.
+    #[arg(required = true, value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// Where to write summary.csv and headline.json.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// No summary table.
+    #[arg(long)]
+    pub quiet: bool,
+    /// Print where the time went to stderr.
+    #[arg(long)]
+    pub timings: bool,
+}
+
+/// Reads `K/M` with 1 <= K <= M.
+fn parse_shard(text: &str) -> Result<Shard, String> {
+    let usage = || format!("`{text}` is not a shard: give K/M with 1 <= K <= M, e.g. 2/4");
+    let (k, m) = text.split_once('/').ok_or_else(usage)?;
+    let (k, m) = (k.trim().parse::<u64>().map_err(|_| usage())?, m.trim().parse::<u64>().map_err(|_| usage())?);
+    Shard::new(k, m).ok_or_else(usage)
 }
 
 /// Options of `validate`.
@@ -65,6 +100,8 @@ pub struct RunConfig {
     pub out: PathBuf,
     pub quiet: bool,
     pub trace: Option<u64>,
+    pub shard: Option<Shard>,
+    pub timings: bool,
 }
 
 /// Most worker threads accepted.
@@ -86,8 +123,15 @@ impl RunArgs {
         let out = self.out.unwrap_or_else(|| {
             let stem =
                 self.scenario.file_stem().map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
-            PathBuf::from("output").join(stem)
+            match self.shard {
+                // A partial must not replace the folder a whole run writes.
+                Some(sh) => PathBuf::from("output").join(format!("{stem}.shard-{}-of-{}", sh.index, sh.count)),
+                None => PathBuf::from("output").join(stem),
+            }
         });
+        if self.shard.is_some() && self.trace.is_some() {
+            return Err(AppError::Usage("--trace and --shard do not mix: trace a run without --shard".into()));
+        }
         Ok(RunConfig {
             scenario: self.scenario,
             runs: self.runs,
@@ -96,6 +140,8 @@ impl RunArgs {
             out,
             quiet: self.quiet,
             trace: self.trace,
+            shard: self.shard,
+            timings: self.timings,
         })
     }
 }

@@ -2,7 +2,7 @@
 //! indices, each folded into an `Aggregate`; chunks merge exactly, so results do not
 //! depend on thread count or scheduling.
 
-use super::run::{run_with, NoTrace, Workspace};
+use super::run::{run_into, NoTrace, RunRecord, Workspace};
 use super::scenario::Scenario;
 use super::stats::Aggregate;
 use rayon::prelude::*;
@@ -10,6 +10,32 @@ use std::ops::Range;
 
 /// Runs per chunk: the unit of parallel work and of interruption checks.
 pub const CHUNK_RUNS: u64 = 64;
+
+/// Shard `index` of `count` (1-based): a fixed share of a Monte Carlo's chunks, so
+/// machines of a cluster can each run one and `merge` their partial results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Shard {
+    pub index: u64,
+    pub count: u64,
+}
+
+impl Shard {
+    /// Shard `index` of `count`, when 1 <= index <= count.
+    pub fn new(index: u64, count: u64) -> Option<Shard> {
+        (index >= 1 && index <= count).then_some(Shard { index, count })
+    }
+
+    /// The run indices of this shard among `runs` runs: chunks of `CHUNK_RUNS` runs are
+    /// dealt out in contiguous blocks, chunk c going to shard floor(c x M / C) + 1 of M
+    /// (C chunks in all). Shards past the number of chunks get no runs.
+    pub fn runs(self, runs: u64) -> Range<u64> {
+        let chunks = runs.div_ceil(CHUNK_RUNS);
+        let first = |k: u64| ((u128::from(k) * u128::from(chunks)).div_ceil(u128::from(self.count))) as u64;
+        let lo = (first(self.index - 1) * CHUNK_RUNS).min(runs);
+        let hi = (first(self.index) * CHUNK_RUNS).min(runs);
+        lo..hi
+    }
+}
 
 /// How a Monte Carlo reports progress and learns it should stop. Implemented at the edge
 /// (a progress bar, a signal flag); the core never prints.
@@ -53,25 +79,33 @@ pub fn simulate(
     let pool = builder
         .build()
         .map_err(|e| EnsembleError::ThreadPool { threads: threads.unwrap_or(0), reason: e.to_string() })?;
+    if runs.is_empty() {
+        return Ok(Aggregate::empty(scenario));
+    }
     let first_chunk = runs.start / CHUNK_RUNS;
     let last_chunk = runs.end.div_ceil(CHUNK_RUNS);
     let result = pool.install(|| {
         (first_chunk..last_chunk)
             .into_par_iter()
-            .map_init(Workspace::default, |ws, chunk| {
-                let lo = (chunk * CHUNK_RUNS).max(runs.start);
-                let hi = ((chunk + 1) * CHUNK_RUNS).min(runs.end);
-                let mut agg = Aggregate::empty(scenario);
-                for run in lo..hi {
+            // Each worker folds whole chunks into one running aggregate, so merging (the
+            // costly part of aggregation) happens once per worker piece, not per chunk.
+            .try_fold(
+                || (Workspace::default(), RunRecord::empty(), Aggregate::empty(scenario)),
+                |(mut ws, mut record, mut agg), chunk| {
+                    let lo = (chunk * CHUNK_RUNS).max(runs.start);
+                    let hi = ((chunk + 1) * CHUNK_RUNS).min(runs.end);
                     if progress.should_stop() {
                         return None;
                     }
-                    let record = run_with(scenario, seed, run, ws, &mut NoTrace);
-                    agg.add_run(scenario, &record);
-                    progress.runs_done(1);
-                }
-                Some(agg)
-            })
+                    for run in lo..hi {
+                        run_into(scenario, seed, run, &mut ws, &mut NoTrace, &mut record);
+                        agg.add_run(scenario, &record);
+                    }
+                    progress.runs_done(hi.saturating_sub(lo));
+                    Some((ws, record, agg))
+                },
+            )
+            .map(|state| state.map(|(_, _, agg)| agg))
             .try_reduce(
                 || Aggregate::empty(scenario),
                 |mut a, b| {
@@ -80,5 +114,7 @@ pub fn simulate(
                 },
             )
     });
-    result.ok_or(EnsembleError::Interrupted)
+    let mut aggregate = result.ok_or(EnsembleError::Interrupted)?;
+    aggregate.flush();
+    Ok(aggregate)
 }

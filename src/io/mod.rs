@@ -5,5 +5,6 @@ pub mod csv;
 pub mod format;
 pub mod json;
 pub mod output;
+pub mod partial;
 pub mod progress;
 pub mod scenario_file;

@@ -169,14 +169,42 @@ impl Buckets {
         }
     }
 
-    /// Values in ascending order with their counts.
-    fn ascending(&self) -> impl Iterator<Item = (f64, u64)> + '_ {
-        std::iter::once((f64::NEG_INFINITY, self.negative_infinite))
-            .chain(self.negative.iter().rev().map(|(&i, &c)| (-bucket_value(i), c)))
-            .chain(std::iter::once((0.0, self.zeros)))
-            .chain(self.positive.iter().map(|(&i, &c)| (bucket_value(i), c)))
-            .chain(std::iter::once((f64::INFINITY, self.positive_infinite)))
-            .filter(|&(_, c)| c > 0)
+    /// The value of rank `rank` (0-based) in ascending order; the representative of the
+    /// bucket is computed only for the bucket that holds the rank.
+    fn value_at_rank(&self, rank: u64) -> f64 {
+        let mut seen = self.negative_infinite;
+        if rank < seen {
+            return f64::NEG_INFINITY;
+        }
+        for (&i, &c) in self.negative.iter().rev() {
+            seen += c;
+            if rank < seen {
+                return -bucket_value(i);
+            }
+        }
+        seen += self.zeros;
+        if rank < seen {
+            return 0.0;
+        }
+        for (&i, &c) in &self.positive {
+            seen += c;
+            if rank < seen {
+                return bucket_value(i);
+            }
+        }
+        if self.positive_infinite > 0 {
+            return f64::INFINITY;
+        }
+        // Past the last value: the largest one (ranks are clamped by the caller).
+        if let Some((&i, _)) = self.positive.iter().next_back() {
+            bucket_value(i)
+        } else if self.zeros > 0 {
+            0.0
+        } else if let Some((&i, _)) = self.negative.iter().next() {
+            -bucket_value(i)
+        } else {
+            f64::NEG_INFINITY
+        }
     }
 }
 
@@ -330,13 +358,7 @@ impl Sketch {
             (rank < seen).then_some(v)
         };
         match &self.buckets {
-            Some(b) => {
-                for (v, c) in b.ascending() {
-                    if let Some(x) = visit(v, c) {
-                        return x;
-                    }
-                }
-            }
+            Some(b) => return b.value_at_rank(rank),
             None => {
                 for &(v, c) in &self.exact {
                     if let Some(x) = visit(v, c) {

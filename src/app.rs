@@ -2,7 +2,7 @@
 //! and write the outputs, print the human summary.
 
 use crate::cli::{Cli, Command, MergeArgs, RunConfig};
-use crate::core::ensemble::simulate;
+use crate::core::ensemble::{simulate, Shard};
 use crate::core::run::{run_with, Workspace};
 use crate::core::scenario::Scenario;
 use crate::core::stats::Aggregate;
@@ -228,6 +228,12 @@ pub fn merge(args: &MergeArgs) -> Result<RunOutcome, AppError> {
         )));
     }
     let m = first.shard.count;
+    for (dir, p) in &partials {
+        let sh = p.header.shard;
+        if Shard::new(sh.index, sh.count).is_none() {
+            return Err(refuse(format!("{}: shard {}/{} is not a shard", dir.display(), sh.index, sh.count)));
+        }
+    }
     let mut seen: Vec<Option<&Path>> = vec![None; m.min(1 << 20) as usize];
     for (dir, p) in &partials {
         let k = p.header.shard.index;

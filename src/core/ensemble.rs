@@ -1,6 +1,6 @@
-//! The Monte Carlo: the one place with parallelism. A rayon map over fixed chunks of run
-//! indices, each folded into an `Aggregate`; chunks merge exactly, so results do not
-//! depend on thread count or scheduling.
+//! The Monte Carlo: the one place with parallelism. Fixed chunks of run indices are
+//! folded by rayon workers into running `Aggregate`s that merge exactly, so results do
+//! not depend on thread count, scheduling or how runs are split into shards.
 
 use super::run::{run_into, NoTrace, RunRecord, Workspace};
 use super::scenario::Scenario;
@@ -117,4 +117,26 @@ pub fn simulate(
     let mut aggregate = result.ok_or(EnsembleError::Interrupted)?;
     aggregate.flush();
     Ok(aggregate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_cover_every_run_once_in_whole_chunks() {
+        for runs in [1u64, 3, 63, 64, 65, 200, 1000, 10_000] {
+            for count in [1u64, 2, 3, 4, 7, 16, 200] {
+                let mut next = 0;
+                for index in 1..=count {
+                    let r = Shard { index, count }.runs(runs);
+                    assert_eq!(r.start, next, "runs {runs}, shard {index}/{count}");
+                    assert!(r.start.is_multiple_of(CHUNK_RUNS) || r.is_empty());
+                    next = r.end;
+                }
+                assert_eq!(next, runs, "runs {runs}, {count} shards");
+            }
+        }
+        assert!(Shard::new(0, 2).is_none() && Shard::new(3, 2).is_none() && Shard::new(1, 0).is_none());
+    }
 }

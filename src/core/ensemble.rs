@@ -5,8 +5,9 @@
 use super::run::{run_into, NoTrace, RunRecord, Workspace};
 use super::scenario::Scenario;
 use super::stats::Aggregate;
-use rayon::prelude::*;
 use std::ops::Range;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Mutex;
 
 /// Runs per chunk: the unit of parallel work and of interruption checks.
 pub const CHUNK_RUNS: u64 = 64;
@@ -84,37 +85,49 @@ pub fn simulate(
     }
     let first_chunk = runs.start / CHUNK_RUNS;
     let last_chunk = runs.end.div_ceil(CHUNK_RUNS);
-    let result = pool.install(|| {
-        (first_chunk..last_chunk)
-            .into_par_iter()
-            // Each worker folds whole chunks into one running aggregate, so merging (the
-            // costly part of aggregation) happens once per worker piece, not per chunk.
-            .try_fold(
-                || (Workspace::default(), RunRecord::empty(), Aggregate::empty(scenario)),
-                |(mut ws, mut record, mut agg), chunk| {
+    // One running aggregate per worker, chunks handed out from a shared counter: memory
+    // stays at (threads x one aggregate) however many runs, and the final merges are few.
+    let next_chunk = AtomicU64::new(first_chunk);
+    let stopped = AtomicBool::new(false);
+    let finished: Mutex<Vec<Aggregate>> = Mutex::new(Vec::new());
+    pool.scope(|scope| {
+        for _ in 0..pool.current_num_threads() {
+            scope.spawn(|_| {
+                let mut ws = Workspace::default();
+                let mut record = RunRecord::empty();
+                let mut agg = Aggregate::empty(scenario);
+                loop {
+                    let chunk = next_chunk.fetch_add(1, Ordering::Relaxed);
+                    if chunk >= last_chunk || stopped.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    if progress.should_stop() {
+                        stopped.store(true, Ordering::Relaxed);
+                        break;
+                    }
                     let lo = (chunk * CHUNK_RUNS).max(runs.start);
                     let hi = ((chunk + 1) * CHUNK_RUNS).min(runs.end);
-                    if progress.should_stop() {
-                        return None;
-                    }
                     for run in lo..hi {
                         run_into(scenario, seed, run, &mut ws, &mut NoTrace, &mut record);
                         agg.add_run(scenario, &record);
                     }
                     progress.runs_done(hi.saturating_sub(lo));
-                    Some((ws, record, agg))
-                },
-            )
-            .map(|state| state.map(|(_, _, agg)| agg))
-            .try_reduce(
-                || Aggregate::empty(scenario),
-                |mut a, b| {
-                    a.merge(&b);
-                    Some(a)
-                },
-            )
+                }
+                // A poisoned lock means another worker panicked; the scope re-raises that.
+                if let Ok(mut list) = finished.lock() {
+                    list.push(agg);
+                }
+            });
+        }
     });
-    let mut aggregate = result.ok_or(EnsembleError::Interrupted)?;
+    if stopped.load(Ordering::Relaxed) {
+        return Err(EnsembleError::Interrupted);
+    }
+    let mut aggregates = finished.into_inner().unwrap_or_else(|e| e.into_inner()).into_iter();
+    let mut aggregate = aggregates.next().unwrap_or_else(|| Aggregate::empty(scenario));
+    for other in aggregates {
+        aggregate.merge(&other);
+    }
     aggregate.flush();
     Ok(aggregate)
 }

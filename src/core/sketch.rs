@@ -293,6 +293,9 @@ impl Sketch {
             self.buckets = Some(b);
             self.exact = Vec::new();
         } else {
+            // The merge buffer was sized for both inputs; keep only what is used, so a
+            // long Monte Carlo holds at most EXACT_LIMIT entries per cell.
+            merged.shrink_to_fit();
             self.exact = merged;
         }
     }

@@ -187,6 +187,9 @@ pub struct Workspace {
     /// Sites whose chip counts changed since their kW figures were last refreshed.
     stale_sites: Vec<u32>,
     site_stale: Vec<bool>,
+    /// Sites of each region, in file order (so a region's draw costs its own sites only).
+    region_sites: Vec<Vec<u32>>,
+    region_stale: Vec<bool>,
     // Per chip type.
     failure_law: Vec<FailureLaw>,
     installing_by_chip: Vec<u64>,
@@ -306,6 +309,15 @@ impl<'a> Engine<'a> {
         ws.failure_law.extend(s.chips.iter().map(|c| FailureLaw::new(c.monthly_failure_probability)));
         ws.stale_sites.clear();
         reset_vec(&mut ws.site_stale, ns, false);
+        reset_vec(&mut ws.region_stale, s.regions.len(), false);
+        ws.region_sites.resize_with(s.regions.len(), Vec::new);
+        ws.region_sites.truncate(s.regions.len());
+        for list in &mut ws.region_sites {
+            list.clear();
+        }
+        for (i, site) in s.sites.iter().enumerate() {
+            ws.region_sites[site.region].push(i as u32);
+        }
         reset_vec(&mut ws.operational_by_chip, nc, 0);
         ws.delivered = 0;
         ws.lost = 0;
@@ -543,28 +555,33 @@ impl<'a> Engine<'a> {
         }
     }
 
-    /// Recomputes the IT and region draw of every site that lost chips, from integer
-    /// counts, and marks their regions as having gained room.
+    /// Recomputes the IT draw of every site that lost chips, from integer counts, then
+    /// once per region touched its facility draw, and marks those regions as having
+    /// gained room.
     fn settle_sites(&mut self) {
         let mut stale = std::mem::take(&mut self.ws.stale_sites);
         for &site in &stale {
             let site = site as usize;
             self.ws.site_stale[site] = false;
             self.ws.site_used_it_kw[site] = used_it_kw(self.s, &self.ws.site_chips, site);
-            self.site_changed(site);
-            self.gained_room(self.s.sites[site].region);
+            self.ws.region_stale[self.s.sites[site].region] = true;
+        }
+        for &site in &stale {
+            let region = self.s.sites[site as usize].region;
+            if self.ws.region_stale[region] {
+                self.ws.region_stale[region] = false;
+                self.ws.region_used_kw[region] = self.region_used_facility_kw(region);
+                self.gained_room(region);
+            }
         }
         stale.clear();
         self.ws.stale_sites = stale;
     }
 
     fn region_used_facility_kw(&self, region: usize) -> f64 {
-        self.s
-            .sites
+        self.ws.region_sites[region]
             .iter()
-            .enumerate()
-            .filter(|(_, site)| site.region == region)
-            .map(|(i, site)| self.ws.site_used_it_kw[i] * site.pue)
+            .map(|&i| self.ws.site_used_it_kw[i as usize] * self.s.sites[i as usize].pue)
             .sum()
     }
 

@@ -1,2 +1,207 @@
-//! Benchmarks of the engine (filled in by the performance work).
-fn main() {}
+//! Engine benchmarks: one run and 10,000 runs of korea-260k (criterion), preceded by a
+//! report that prints the floor (a bare heap and the run's random draws), the real run,
+//! runs/s and events/s on 1 and 2 threads, and the per-run cost of a scenario with 10x
+//! the items. `cargo bench --bench engine -- --quick` prints it all (see README,
+//! "Performance").
+
+use buildout::core::dist::FailureLaw;
+use buildout::core::ensemble::{simulate, Silent};
+use buildout::core::rng::{item_stream, StreamKind};
+use buildout::core::run::{run_into, NoTrace, RunRecord, Workspace};
+use buildout::core::scenario::Scenario;
+use buildout::io::scenario_file::load_str;
+use criterion::{black_box, Criterion};
+use rand::Rng;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+const KOREA: &str = include_str!("../scenarios/korea-260k.toml");
+
+fn load(text: &str) -> Scenario {
+    match load_str(Path::new("bench.toml"), text) {
+        Ok(l) => l.scenario,
+        Err(e) => panic!("bench scenario does not validate:\n{e}"),
+    }
+}
+
+/// Best per-iteration time over a few batches of `f` (the least disturbed by other load).
+fn per_iter(iters: u32, mut f: impl FnMut(u32)) -> Duration {
+    (0..5)
+        .map(|_| {
+            let t = Instant::now();
+            for i in 0..iters {
+                f(i);
+            }
+            t.elapsed() / iters
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+/// (a) A bare BinaryHeap: push then pop `events` entries shaped like the engine's.
+fn heap_floor(events: usize) -> Duration {
+    let mut heap: BinaryHeap<Reverse<(u64, u8, u32, u64)>> = BinaryHeap::with_capacity(events);
+    per_iter(2000, |i| {
+        for e in 0..events as u64 {
+            let time = ((e.wrapping_mul(2_654_435_761) ^ u64::from(i)) % 7200) as f64 / 100.0;
+            heap.push(Reverse((time.to_bits(), (e % 8) as u8, (e % 57) as u32, e)));
+        }
+        while let Some(x) = heap.pop() {
+            black_box(x);
+        }
+    })
+}
+
+/// (b) The random draws of one run and nothing else: every item's stream, its uniform
+/// and delay draws, each site's operations stream, and the recorded attrition binomials.
+fn draws_floor(s: &Scenario, draws: &[(u64, f64)]) -> Duration {
+    per_iter(2000, |run| {
+        let run = u64::from(run);
+        let mut acc = 0.0;
+        for p in s.power() {
+            let mut rng = item_stream(42, run, StreamKind::Power, &p.timing.stream_key);
+            acc += rng.gen::<f64>() + p.timing.delay_months.sample(&mut rng);
+        }
+        let mut site_streams = Vec::with_capacity(s.sites().len());
+        for site in s.sites() {
+            let mut rng = item_stream(42, run, StreamKind::Site, &site.timing.stream_key);
+            acc += rng.gen::<f64>() + site.timing.delay_months.sample(&mut rng) + site.install_months.sample(&mut rng);
+            site_streams.push(item_stream(42, run, StreamKind::SiteOperations, &site.name));
+        }
+        for d in s.deliveries() {
+            let mut rng = item_stream(42, run, StreamKind::Delivery, &d.timing.stream_key);
+            acc += rng.gen::<f64>() + d.timing.delay_months.sample(&mut rng);
+        }
+        for sh in s.shocks() {
+            let mut rng = item_stream(42, run, StreamKind::Shock, &sh.stream_key);
+            acc += rng.gen::<f64>() + rng.gen::<f64>() + sh.duration_months.sample(&mut rng);
+        }
+        let mut failed = 0;
+        let streams = site_streams.len().max(1);
+        for (i, &(n, p)) in draws.iter().enumerate() {
+            let law = FailureLaw::new(p);
+            let rng = &mut site_streams[i % streams];
+            failed += law.sample(rng, n, law.p_zero(n));
+        }
+        black_box((acc, failed));
+    })
+}
+
+/// (c) One real run, workspace and record reused as the Monte Carlo does.
+fn run_time(s: &Scenario, iters: u32) -> Duration {
+    let mut ws = Workspace::default();
+    let mut record = RunRecord::empty();
+    per_iter(iters, |run| run_into(s, 42, u64::from(run), &mut ws, &mut NoTrace, &mut record))
+}
+
+/// korea-260k with every region, grid addition, site, delivery and shock copied ten
+/// times under new names (owners too, so each copy allocates within itself).
+fn ten_times(text: &str) -> String {
+    let mut doc: toml::Table = text.parse().unwrap_or_default();
+    let suffix = |v: &mut toml::Value, keys: &[&str], i: usize| {
+        if let Some(t) = v.as_table_mut() {
+            for k in keys {
+                if let Some(toml::Value::String(s)) = t.get_mut(*k) {
+                    s.push_str(&format!(" #{i}"));
+                }
+            }
+        }
+    };
+    for (section, keys) in [
+        ("regions", &["name"][..]),
+        ("power", &["name", "region"][..]),
+        ("sites", &["name", "owner", "region"][..]),
+        ("deliveries", &["name", "owner", "site"][..]),
+        ("shocks", &["name"][..]),
+    ] {
+        if let Some(toml::Value::Array(items)) = doc.get_mut(section) {
+            let originals = items.clone();
+            items.clear();
+            for i in 0..10 {
+                for item in &originals {
+                    let mut copy = item.clone();
+                    suffix(&mut copy, keys, i);
+                    items.push(copy);
+                }
+            }
+        }
+    }
+    toml::to_string(&doc).unwrap_or_default()
+}
+
+fn runs_per_second(s: &Scenario, runs: u64, threads: usize) -> f64 {
+    let t = Instant::now();
+    let agg = simulate(s, 42, 0..runs, Some(threads), &Silent);
+    black_box(agg.is_ok());
+    runs as f64 / t.elapsed().as_secs_f64()
+}
+
+fn report() {
+    let korea = load(KOREA);
+    let mut ws = Workspace::default();
+    ws.record_attrition_draws(true);
+    let mut record = RunRecord::empty();
+    run_into(&korea, 42, 0, &mut ws, &mut NoTrace, &mut record);
+    let events = ws.events_handled() as usize;
+    let draws = ws.attrition_draws().to_vec();
+    let inversion = draws.iter().filter(|&&(n, p)| (n as f64) * p < 10.0).count();
+    let a = heap_floor(events);
+    let b = draws_floor(&korea, &draws);
+    let c = run_time(&korea, 2000);
+    let us = |d: Duration| d.as_secs_f64() * 1e6;
+    println!("floor, korea-260k run 0: {events} events, {} binomial draws ({inversion} with mean < 10)", draws.len());
+    println!("  (a) BinaryHeap push/pop of {events} events: {:8.1} us/run", us(a));
+    println!("  (b) the run's random draws only:           {:8.1} us/run", us(b));
+    println!("  (c) buildout's real run:                    {:8.1} us/run", us(c));
+    println!("  c / (a + b) = {:.2}   (target <= 2)", c.as_secs_f64() / (a + b).as_secs_f64());
+
+    let runs = 10_000;
+    let one = runs_per_second(&korea, runs, 1);
+    let two = runs_per_second(&korea, runs, 2);
+    let per_run_events = events as f64;
+    println!("throughput, korea-260k, {runs} runs (events/s from run 0's {events} events per run):");
+    println!("  1 thread:  {one:9.0} runs/s  {:12.0} events/s", one * per_run_events);
+    println!("  2 threads: {two:9.0} runs/s  {:12.0} events/s", two * per_run_events);
+    println!("  2 vs 1 thread: {:.2}x   (target >= 1.85x on 2 cores)", two / one);
+
+    let big = load(&ten_times(KOREA));
+    let c10 = run_time(&big, 200);
+    println!(
+        "scaling: 10x the items ({} deliveries, {} sites): {:.1} us/run = {:.2}x korea-260k's {:.1} us/run (target about 10x)",
+        big.deliveries().len(),
+        big.sites().len(),
+        us(c10),
+        c10.as_secs_f64() / c.as_secs_f64(),
+        us(c)
+    );
+}
+
+fn benches(c: &mut Criterion) {
+    let korea = load(KOREA);
+    let mut ws = Workspace::default();
+    let mut record = RunRecord::empty();
+    let mut run = 0u64;
+    c.bench_function("korea-260k one run", |b| {
+        b.iter(|| {
+            run += 1;
+            run_into(&korea, 42, run, &mut ws, &mut NoTrace, &mut record);
+        })
+    });
+    let mut group = c.benchmark_group("korea-260k");
+    group.sample_size(10);
+    group.bench_function("10000 runs", |b| b.iter(|| simulate(&korea, 42, 0..10_000, None, &Silent).is_ok()));
+    group.finish();
+}
+
+fn main() {
+    // `cargo test --benches` runs bench binaries in test mode: keep that quick.
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
+    report();
+    let mut c = Criterion::default().configure_from_args();
+    benches(&mut c);
+    c.final_summary();
+}

@@ -1,10 +1,11 @@
 //! The one place where core and edges meet: load a scenario, run the Monte Carlo, render
 //! and write the outputs, print the human summary.
 
-use crate::cli::{ChartFormats, Cli, Command, RunConfig};
-use crate::core::ensemble::simulate;
+use crate::cli::{ChartFormats, Cli, Command, MergeArgs, RunConfig};
+use crate::core::ensemble::{simulate, Shard};
 use crate::core::run::{run_with, Workspace};
 use crate::core::scenario::Scenario;
+use crate::core::stats::Aggregate;
 use crate::core::stats::Summary;
 use crate::error::AppError;
 use crate::io::brief::{chart_data, report_data};
@@ -12,11 +13,13 @@ use crate::io::charts::{format_thousands, render_chart, ChartFormat, ChartKind};
 use crate::io::csv::{render_summary, TraceWriter};
 use crate::io::json::render_headline;
 use crate::io::output::StagedDir;
+use crate::io::partial::{read_partial, render_partial, scenario_hash, Partial, PartialHeader, PARTIAL_FILE};
 use crate::io::progress::RunProgress;
 use crate::io::report::render_report;
-use crate::io::scenario_file::load_file;
-use std::path::PathBuf;
+use crate::io::scenario_file::{load_file, load_str};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
 
 /// Raised by a signal handler to stop a run early.
 pub static STOP: AtomicBool = AtomicBool::new(false);
@@ -29,6 +32,7 @@ pub fn run_cli(cli: Cli) -> Result<(), AppError> {
         Command::Validate(args) => validate(&args.scenario),
         Command::Compare(args) => compare(&args).map(|_| ()),
         Command::Sweep(args) => sweep(&args).map(|_| ()),
+        Command::Merge(args) => merge(&args).map(|_| ()),
     }
 }
 
@@ -73,8 +77,38 @@ pub struct RunOutcome {
     pub summary: Summary,
 }
 
+/// Wall time per phase, printed to stderr by `--timings`.
+struct Timings {
+    enabled: bool,
+    lap: Instant,
+    phases: Vec<(&'static str, Duration)>,
+}
+
+impl Timings {
+    fn new(enabled: bool) -> Timings {
+        Timings { enabled, lap: Instant::now(), phases: Vec::new() }
+    }
+
+    /// Ends the phase called `name` (time since the previous lap).
+    fn lap(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.phases.push((name, now - self.lap));
+        self.lap = now;
+    }
+
+    fn print(&self) {
+        if self.enabled {
+            let total: Duration = self.phases.iter().map(|p| p.1).sum();
+            let parts: Vec<String> =
+                self.phases.iter().map(|(name, d)| format!("{name} {:.3} s", d.as_secs_f64())).collect();
+            eprintln!("timings: {}; total {:.3} s", parts.join(", "), total.as_secs_f64());
+        }
+    }
+}
+
 /// `buildout run`: simulate, then write every output file at once.
 pub fn run(config: &RunConfig) -> Result<RunOutcome, AppError> {
+    let mut timings = Timings::new(config.timings);
     let loaded = load_file(&config.scenario)?;
     if !config.quiet {
         eprint!("{}", loaded.warnings);
@@ -87,6 +121,7 @@ pub fn run(config: &RunConfig) -> Result<RunOutcome, AppError> {
             return Err(AppError::Usage(format!("--trace {i} names no run: runs are numbered 0 to {}", runs - 1)));
         }
     }
+    let range = config.shard.map_or(0..runs, |sh| sh.runs(runs));
     // Fail early, before hours of simulation, when the output folder cannot be made.
     if config.out == crate::cli::default_out(&config.scenario) {
         // Only the default output/ folder is made on demand; a given --out must have a parent.
@@ -96,61 +131,225 @@ pub fn run(config: &RunConfig) -> Result<RunOutcome, AppError> {
         }
     }
     let staged = StagedDir::new(&config.out)?;
-    let progress = RunProgress::new(runs, config.quiet, &STOP);
+    timings.lap("load");
+    let progress = RunProgress::new(range.end - range.start, config.quiet, &STOP);
     progress.set_message(scenario.name().to_string());
-    let aggregate = simulate(scenario, seed, 0..runs, config.threads, &progress);
+    let aggregate = simulate(scenario, seed, range.clone(), config.threads, &progress);
     progress.finish();
-    let summary = aggregate?.summarize(scenario);
-    let file_name = config.scenario.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    write_results(&staged, scenario, &summary, seed, &file_name, config.charts, config.report)?;
+    let aggregate = aggregate?;
+    timings.lap("simulate");
+    if let Some(shard) = config.shard {
+        let header = PartialHeader {
+            format: crate::io::partial::FORMAT.into(),
+            format_version: crate::io::partial::FORMAT_VERSION,
+            tool_version: env!("CARGO_PKG_VERSION").into(),
+            scenario: scenario.name().into(),
+            scenario_hash: scenario_hash(scenario),
+            scenario_file: config.scenario.display().to_string(),
+            // The resolved text: a partial must stand alone, without the files it extends.
+            scenario_text: crate::io::inherit::render_toml(&crate::io::inherit::resolve_file(&config.scenario)?.table),
+            seed,
+            runs,
+            shard,
+            run_range: [range.start, range.end],
+        };
+        let partial = Partial { header, aggregate };
+        let rendered = render_partial(&partial);
+        timings.lap("render");
+        staged.write(PARTIAL_FILE, rendered.as_bytes())?;
+        let out = staged.commit()?;
+        timings.lap("write");
+        timings.print();
+        if !config.quiet {
+            println!(
+                "{}: shard {}/{}: runs {}..{} of {runs}, seed {seed}; partial result written to {}",
+                scenario.name(),
+                shard.index,
+                shard.count,
+                range.start,
+                range.end,
+                out.join(PARTIAL_FILE).display()
+            );
+        }
+        let summary = partial.aggregate.summarize(scenario);
+        return Ok(RunOutcome { out, summary });
+    }
+    let summary = aggregate.summarize(scenario);
+    timings.lap("aggregate");
+    let files =
+        OutputFiles { scenario_file: file_name_of(&config.scenario), charts: config.charts, report: config.report };
+    write_outputs(&staged, scenario, &summary, seed, &files, &mut timings)?;
     if let Some(i) = config.trace {
         let mut trace = TraceWriter::new(scenario);
         run_with(scenario, seed, i, &mut Workspace::default(), &mut trace);
         staged.write(&format!("trace-{i}.csv"), trace.finish().as_bytes())?;
     }
     let out = staged.commit()?;
+    timings.lap("write");
+    timings.print();
     if !config.quiet {
         print!("{}", human_summary(scenario, &summary, seed, &out));
     }
     Ok(RunOutcome { out, summary })
 }
 
-/// Renders and writes every result file of a finished Monte Carlo: summary.csv,
-/// headline.json, the charts in the chosen formats and report.html.
-pub fn write_results(
+/// Which files besides summary.csv and headline.json a finished Monte Carlo writes.
+pub struct OutputFiles {
+    /// The scenario file's name, for the charts' source line.
+    pub scenario_file: String,
+    pub charts: ChartFormats,
+    pub report: bool,
+}
+
+/// The file name of a path, for source lines.
+fn file_name_of(path: &Path) -> String {
+    path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+}
+
+/// Renders and writes every file of a finished Monte Carlo: summary.csv, headline.json,
+/// the charts in the chosen formats and report.html. `run` and `merge` both call it, so
+/// a merged result is byte for byte what one machine writes.
+fn write_outputs(
     staged: &StagedDir,
     scenario: &Scenario,
     summary: &Summary,
     seed: u64,
-    scenario_file: &str,
-    charts: ChartFormats,
-    report: bool,
+    files: &OutputFiles,
+    timings: &mut Timings,
 ) -> Result<(), AppError> {
-    staged.write("summary.csv", render_summary(scenario, summary).as_bytes())?;
-    staged.write("headline.json", render_headline(scenario, summary, seed).as_bytes())?;
-    if charts == ChartFormats::None && !report {
-        return Ok(());
-    }
-    let data = chart_data(scenario, summary, seed, scenario_file);
-    let formats: &[(ChartFormat, &str)] = match charts {
-        ChartFormats::None => &[],
-        ChartFormats::Png => &[(ChartFormat::Png, "png")],
-        ChartFormats::Svg => &[(ChartFormat::Svg, "svg")],
-        ChartFormats::All => &[(ChartFormat::Png, "png"), (ChartFormat::Svg, "svg")],
-    };
-    for kind in ChartKind::ALL {
-        for &(format, ext) in formats {
-            let bytes = render_chart(kind, &data, format)
-                .map_err(|e| AppError::Engine(format!("chart {}: {e}", kind.file_stem())))?;
-            staged.write(&format!("{}.{ext}", kind.file_stem()), &bytes)?;
+    let summary_csv = render_summary(scenario, summary);
+    let headline = render_headline(scenario, summary, seed);
+    staged.write("summary.csv", summary_csv.as_bytes())?;
+    staged.write("headline.json", headline.as_bytes())?;
+    if files.charts != ChartFormats::None || files.report {
+        let data = chart_data(scenario, summary, seed, &files.scenario_file);
+        let formats: &[(ChartFormat, &str)] = match files.charts {
+            ChartFormats::None => &[],
+            ChartFormats::Png => &[(ChartFormat::Png, "png")],
+            ChartFormats::Svg => &[(ChartFormat::Svg, "svg")],
+            ChartFormats::All => &[(ChartFormat::Png, "png"), (ChartFormat::Svg, "svg")],
+        };
+        for kind in ChartKind::ALL {
+            for &(format, ext) in formats {
+                let bytes = render_chart(kind, &data, format)
+                    .map_err(|e| AppError::Engine(format!("chart {}: {e}", kind.file_stem())))?;
+                staged.write(&format!("{}.{ext}", kind.file_stem()), &bytes)?;
+            }
+        }
+        if files.report {
+            let html = render_report(&data, &report_data(scenario, summary))
+                .map_err(|e| AppError::Engine(format!("report: {e}")))?;
+            staged.write("report.html", html.as_bytes())?;
         }
     }
-    if report {
-        let html = render_report(&data, &report_data(scenario, summary))
-            .map_err(|e| AppError::Engine(format!("report: {e}")))?;
-        staged.write("report.html", html.as_bytes())?;
-    }
+    timings.lap("render");
     Ok(())
+}
+
+/// `buildout merge`: checks that the partials are the shards of one Monte Carlo, then
+/// writes what the whole run would have written.
+pub fn merge(args: &MergeArgs) -> Result<RunOutcome, AppError> {
+    let mut timings = Timings::new(args.timings);
+    let refuse = |msg: String| AppError::Usage(format!("cannot merge: {msg}"));
+    let mut partials: Vec<(&Path, Partial)> = Vec::new();
+    for dir in &args.dirs {
+        let partial = read_partial(dir).map_err(|e| refuse(e.to_string()))?;
+        partials.push((dir.as_ref(), partial));
+    }
+    let (first_dir, first) = (partials[0].0, partials[0].1.header.clone());
+    for (dir, p) in &partials[1..] {
+        let h = &p.header;
+        let differs = |what: &str, a: String, b: String| {
+            refuse(format!("{} has {what} {b} but {} has {what} {a}", dir.display(), first_dir.display()))
+        };
+        if h.tool_version != first.tool_version {
+            return Err(differs("buildout version", first.tool_version.clone(), h.tool_version.clone()));
+        }
+        if h.scenario_hash != first.scenario_hash {
+            return Err(differs(
+                "scenario",
+                format!("{:?} ({})", first.scenario, first.scenario_hash),
+                format!("{:?} ({})", h.scenario, h.scenario_hash),
+            ));
+        }
+        if h.seed != first.seed {
+            return Err(differs("seed", first.seed.to_string(), h.seed.to_string()));
+        }
+        if h.runs != first.runs {
+            return Err(differs("a run count of", first.runs.to_string(), h.runs.to_string()));
+        }
+        if h.shard.count != first.shard.count {
+            return Err(differs("shards out of", first.shard.count.to_string(), h.shard.count.to_string()));
+        }
+    }
+    if first.tool_version != env!("CARGO_PKG_VERSION") {
+        return Err(refuse(format!(
+            "{} was written by buildout {}; this is buildout {}: rerun the shards with one version",
+            first_dir.display(),
+            first.tool_version,
+            env!("CARGO_PKG_VERSION")
+        )));
+    }
+    let m = first.shard.count;
+    for (dir, p) in &partials {
+        let sh = p.header.shard;
+        if Shard::new(sh.index, sh.count).is_none() {
+            return Err(refuse(format!("{}: shard {}/{} is not a shard", dir.display(), sh.index, sh.count)));
+        }
+    }
+    let mut seen: Vec<Option<&Path>> = vec![None; m.min(1 << 20) as usize];
+    for (dir, p) in &partials {
+        let k = p.header.shard.index;
+        let slot =
+            seen.get_mut((k - 1) as usize).ok_or_else(|| refuse(format!("{}: bad shard {k}/{m}", dir.display())))?;
+        if let Some(other) = slot {
+            return Err(refuse(format!("{} and {} are both shard {k}/{m}", other.display(), dir.display())));
+        }
+        *slot = Some(dir);
+    }
+    let missing: Vec<String> =
+        seen.iter().enumerate().filter(|(_, d)| d.is_none()).map(|(k, _)| format!("{}/{m}", k + 1)).collect();
+    if !missing.is_empty() || seen.len() as u64 != m {
+        return Err(refuse(format!("shard {} missing: give the folders of all {m} shards", missing.join(", "))));
+    }
+    let loaded = load_str(Path::new(&first.scenario_file), &first.scenario_text)?;
+    let scenario = &loaded.scenario;
+    if scenario_hash(scenario) != first.scenario_hash {
+        return Err(refuse(format!(
+            "{}: the scenario text does not match its hash: the file was edited or written by another build",
+            first_dir.display()
+        )));
+    }
+    let mut aggregate = Aggregate::empty(scenario);
+    for (dir, p) in &partials {
+        let expected = p.header.shard.runs(first.runs);
+        let range_ok = p.header.run_range == [expected.start, expected.end];
+        if !range_ok || !p.aggregate.fits(scenario) || p.aggregate.runs != expected.end - expected.start {
+            return Err(refuse(format!(
+                "{}: the partial result does not hold the runs its header names",
+                dir.display()
+            )));
+        }
+        aggregate.merge(&p.aggregate);
+    }
+    aggregate.flush();
+    timings.lap("load");
+    let summary = aggregate.summarize(scenario);
+    timings.lap("aggregate");
+    let staged = StagedDir::new(&args.out)?;
+    let files = OutputFiles {
+        scenario_file: file_name_of(Path::new(&first.scenario_file)),
+        charts: args.charts,
+        report: !args.no_report,
+    };
+    write_outputs(&staged, scenario, &summary, first.seed, &files, &mut timings)?;
+    let out = staged.commit()?;
+    timings.lap("write");
+    timings.print();
+    if !args.quiet {
+        print!("{}", human_summary(scenario, &summary, first.seed, &out));
+    }
+    Ok(RunOutcome { out, summary })
 }
 
 /// The short table printed after a run.

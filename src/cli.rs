@@ -1,5 +1,6 @@
 //! The command line: clap types, and raw flags turned into a checked `RunConfig`.
 
+use crate::core::ensemble::Shard;
 use crate::core::validate::MAX_RUNS;
 use crate::error::AppError;
 use clap::{Args, Parser, Subcommand};
@@ -25,6 +26,8 @@ pub enum Command {
     Compare(CompareArgs),
     /// Run one scenario for each value of one key; write sweep.csv and a chart.
     Sweep(SweepArgs),
+    /// Combine the partial.json files of `run --shard` into the files one run writes.
+    Merge(MergeArgs),
 }
 
 /// Options of `run`.
@@ -56,6 +59,13 @@ pub struct RunArgs {
     /// Do not write report.html.
     #[arg(long)]
     pub no_report: bool,
+    /// Run only shard K of M (1 <= K <= M) of the run indices and write partial.json,
+    /// for `buildout merge` (default --out: output/<stem>.shard-K-of-M/).
+    #[arg(long, value_name = "K/M", value_parser = parse_shard)]
+    pub shard: Option<Shard>,
+    /// Print where the time went (load, simulate, aggregate, render, write) to stderr.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// `--charts`: which chart formats to write.
@@ -69,6 +79,37 @@ pub enum ChartFormats {
     Svg,
     /// PNG and SVG.
     All,
+}
+
+/// Options of `merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Output folders of `run --shard K/M`, one per shard, in any order.
+    #[arg(required = true, value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// Where to write summary.csv and headline.json.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// No summary table.
+    #[arg(long)]
+    pub quiet: bool,
+    /// Print where the time went to stderr.
+    #[arg(long)]
+    pub timings: bool,
+    /// Which chart files to write (as for `run`).
+    #[arg(long, value_enum, default_value_t = ChartFormats::All)]
+    pub charts: ChartFormats,
+    /// Do not write report.html.
+    #[arg(long)]
+    pub no_report: bool,
+}
+
+/// Reads `K/M` with 1 <= K <= M.
+fn parse_shard(text: &str) -> Result<Shard, String> {
+    let usage = || format!("`{text}` is not a shard: give K/M with 1 <= K <= M, e.g. 2/4");
+    let (k, m) = text.split_once('/').ok_or_else(usage)?;
+    let (k, m) = (k.trim().parse::<u64>().map_err(|_| usage())?, m.trim().parse::<u64>().map_err(|_| usage())?);
+    Shard::new(k, m).ok_or_else(usage)
 }
 
 /// Options of `validate`.
@@ -93,6 +134,8 @@ pub struct RunConfig {
     pub trace: Option<u64>,
     pub charts: ChartFormats,
     pub report: bool,
+    pub shard: Option<Shard>,
+    pub timings: bool,
 }
 
 /// Most worker threads accepted.
@@ -117,7 +160,18 @@ impl RunArgs {
                 return Err(AppError::Usage(format!("--threads {t} is out of range: give 1 to {MAX_THREADS}")));
             }
         }
-        let out = self.out.unwrap_or_else(|| default_out(&self.scenario));
+        let out = self.out.unwrap_or_else(|| match self.shard {
+            // A partial must not replace the folder a whole run writes.
+            Some(sh) => {
+                let whole = default_out(&self.scenario);
+                let stem = whole.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+                whole.with_file_name(format!("{stem}.shard-{}-of-{}", sh.index, sh.count))
+            }
+            None => default_out(&self.scenario),
+        });
+        if self.shard.is_some() && self.trace.is_some() {
+            return Err(AppError::Usage("--trace and --shard do not mix: trace a run without --shard".into()));
+        }
         Ok(RunConfig {
             scenario: self.scenario,
             runs: self.runs,
@@ -128,6 +182,8 @@ impl RunArgs {
             trace: self.trace,
             charts: self.charts,
             report: !self.no_report,
+            shard: self.shard,
+            timings: self.timings,
         })
     }
 }

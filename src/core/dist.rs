@@ -3,7 +3,7 @@
 //! Every distribution here is validated before it is built, so sampling never fails.
 
 use rand::Rng;
-use rand_distr::{Beta, Distribution, LogNormal, Normal};
+use rand_distr::{Beta, Binomial, Distribution, LogNormal, Normal};
 
 /// z such that P(Z <= z) = 0.90 for a standard normal Z.
 const Z90: f64 = 1.281_551_565_544_600_5;
@@ -87,6 +87,76 @@ impl Dist {
     }
 }
 
+/// Means below this are drawn by inversion; above it by rand_distr's BTPE.
+const INVERSION_MAX_MEAN: f64 = 10.0;
+/// Inversion gives up on a uniform past this many steps and draws another: the tail
+/// beyond it has probability below 1e-60 for any mean under `INVERSION_MAX_MEAN`.
+const INVERSION_MAX_STEPS: u64 = 110;
+
+/// Binomial(n, p): the number of chips, of `n`, that fail when each fails with chance `p`.
+pub fn binomial<R: Rng + ?Sized>(rng: &mut R, n: u64, p: f64) -> u64 {
+    let law = FailureLaw::new(p);
+    law.sample(rng, n, law.p_zero(n))
+}
+
+/// The binomial law of chip failures at one chance `p`, with its constants computed once.
+///
+/// Monthly failure chances are small, so most draws have a small mean n x p. Those use
+/// inversion (Kachitvichyanukul and Schmeiser's BINV, as rand_distr does) with one
+/// uniform, starting from P(0) = (1 - p)^n, which the caller passes in so a lot whose
+/// count did not change reuses it (rand_distr recomputes it by repeated multiplication
+/// at every draw). Means of `INVERSION_MAX_MEAN` and more use rand_distr's BTPE. Both
+/// are exact samplers of the binomial law (up to float rounding).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FailureLaw {
+    p: f64,
+    ln_q: f64,
+    odds: f64,
+}
+
+impl FailureLaw {
+    /// The law for chance `p` (clamped to [0, 1]).
+    pub fn new(p: f64) -> FailureLaw {
+        let p = if p.is_nan() { 0.0 } else { p.clamp(0.0, 1.0) };
+        FailureLaw { p, ln_q: (-p).ln_1p(), odds: p / (1.0 - p) }
+    }
+
+    /// P(no failure among n) = (1 - p)^n.
+    pub fn p_zero(&self, n: u64) -> f64 {
+        (n as f64 * self.ln_q).exp()
+    }
+
+    /// One draw for `n` chips; `p_zero` must be `self.p_zero(n)`.
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R, n: u64, p_zero: f64) -> u64 {
+        let p = self.p;
+        if n == 0 || p <= 0.0 {
+            return 0;
+        }
+        if p >= 1.0 {
+            return n;
+        }
+        if n as f64 * p >= INVERSION_MAX_MEAN || p > 0.5 {
+            return Binomial::new(n, p).map_or(0, |b| b.sample(rng));
+        }
+        loop {
+            let mut u: f64 = rng.gen();
+            let mut prob = p_zero;
+            let mut k = 0;
+            loop {
+                if u < prob {
+                    return k;
+                }
+                u -= prob;
+                if k >= n || k >= INVERSION_MAX_STEPS {
+                    break;
+                }
+                prob *= self.odds * (n - k) as f64 / (k + 1) as f64;
+                k += 1;
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,6 +197,29 @@ mod tests {
         xs.sort_by(f64::total_cmp);
         assert!((xs[50_000] - 3.0).abs() < 0.1);
         assert!((xs[90_000] - 12.0).abs() < 0.5);
+    }
+
+    #[test]
+    fn binomial_matches_its_law() {
+        // Mean, variance and P(0) against the binomial law, for small and large means.
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        for &(n, p) in &[(1u64, 0.3), (20, 0.0034), (300, 0.0034), (2900, 0.0034), (50_000, 0.0034), (10, 0.45)] {
+            let draws = 200_000;
+            let xs: Vec<u64> = (0..draws).map(|_| binomial(&mut rng, n, p)).collect();
+            let mean = xs.iter().sum::<u64>() as f64 / draws as f64;
+            let var = xs.iter().map(|&x| (x as f64 - mean).powi(2)).sum::<f64>() / (draws - 1) as f64;
+            let (m, v) = (n as f64 * p, n as f64 * p * (1.0 - p));
+            // Five standard errors of the mean and (roughly) of the variance.
+            assert!((mean - m).abs() < 5.0 * (v / draws as f64).sqrt() + 1e-12, "n {n} p {p}: mean {mean} vs {m}");
+            assert!((var - v).abs() < 5.0 * v * (2.0 / draws as f64).sqrt() + 1e-12, "n {n} p {p}: var {var} vs {v}");
+            let zeros = xs.iter().filter(|&&x| x == 0).count() as f64 / draws as f64;
+            let p0 = (1.0 - p).powf(n as f64);
+            assert!((zeros - p0).abs() < 5.0 * (p0 * (1.0 - p0) / draws as f64).sqrt() + 1e-9, "n {n} p {p}: P(0)");
+            assert!(xs.iter().all(|&x| x <= n));
+        }
+        assert_eq!(binomial(&mut rng, 0, 0.5), 0);
+        assert_eq!(binomial(&mut rng, 7, 1.0), 7);
+        assert_eq!(binomial(&mut rng, 7, 0.0), 0);
     }
 
     #[test]

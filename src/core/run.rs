@@ -1,13 +1,13 @@
 //! One run: the buildout model of MODEL.md sections 4 and 8 on top of the generic event
 //! queue. `run_one` is a plain function of (scenario, master seed, run index).
 
+use super::dist::FailureLaw;
 use super::event::EventQueue;
 use super::metrics::{series, series_count, Binding};
 use super::rng::{item_stream, StreamKind};
 use super::scenario::{Scenario, ShockEffect};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
-use rand_distr::{Binomial, Distribution};
 
 /// Slack in capacity arithmetic: k = floor(headroom / need + 1e-9) (MODEL.md 8.11).
 const CAPACITY_EPSILON: f64 = 1e-9;
@@ -24,6 +24,10 @@ pub struct RunRecord {
 }
 
 impl RunRecord {
+    /// A record with no months, to be filled by `run_into`.
+    pub fn empty() -> RunRecord {
+        RunRecord { series_per_month: 0, values: Vec::new(), binding: Vec::new() }
+    }
     /// Value of series `s` at month `m`.
     pub fn get(&self, month: usize, s: usize) -> f64 {
         self.values[month * self.series_per_month + s]
@@ -141,6 +145,9 @@ struct Lot {
     site: u32,
     count: u64,
     state: LotState,
+    /// (1 - monthly p)^n for n = `p_zero_count`: reused while the count stays put.
+    p_zero: f64,
+    p_zero_count: u64,
 }
 
 /// Buffers reused from run to run so a run allocates only its record.
@@ -163,12 +170,28 @@ pub struct Workspace {
     site_streams: Vec<ChaCha8Rng>,
     // Per region.
     grid_kw: Vec<f64>,
-    /// Facility kW drawn in each region, kept in step with `site_used_it_kw`.
-    region_used_kw: Vec<f64>,
     region_headroom_mw: Vec<f64>,
     // Per shock: [start, end) when it happens.
     shock_window: Vec<Option<(f64, f64)>>,
+    /// Facility kW drawn by installing and operational chips, per region (a cache of
+    /// `region_used_facility_kw`, refreshed whenever a site of the region changes).
+    region_used_kw: Vec<f64>,
+    /// `clock` value when the region last gained room (power, a ready site, freed chips).
+    region_stamp: Vec<u64>,
+    /// Per delivery: `clock` when the allocation pass last found no room for it
+    /// (`NEVER_CHECKED` until then); skipped until one of its regions gains room.
+    checked_at: Vec<u64>,
+    clock: u64,
+    /// Operational lots with chips, by lot index (creation order): the attrition list.
+    operational_lots: Vec<u32>,
+    /// Sites whose chip counts changed since their kW figures were last refreshed.
+    stale_sites: Vec<u32>,
+    site_stale: Vec<bool>,
+    /// Sites of each region, in file order (so a region's draw costs its own sites only).
+    region_sites: Vec<Vec<u32>>,
+    region_stale: Vec<bool>,
     // Per chip type.
+    failure_law: Vec<FailureLaw>,
     installing_by_chip: Vec<u64>,
     operational_by_chip: Vec<u64>,
     delivered: u64,
@@ -176,6 +199,9 @@ pub struct Workspace {
     cancelled: u64,
     dirty: bool,
     events_handled: u64,
+    /// When set, every attrition draw's (n, p) is kept in `draws` (for benchmarks).
+    record_draws: bool,
+    draws: Vec<(u64, f64)>,
 }
 
 impl Workspace {
@@ -183,7 +209,21 @@ impl Workspace {
     pub fn events_handled(&self) -> u64 {
         self.events_handled
     }
+
+    /// Keep (or stop keeping) the (n, p) of every attrition draw of the next runs.
+    pub fn record_attrition_draws(&mut self, on: bool) {
+        self.record_draws = on;
+    }
+
+    /// The (n, p) of every binomial attrition draw of the last run, in order, when
+    /// `record_attrition_draws(true)` was called (for the benchmark's draws-only floor).
+    pub fn attrition_draws(&self) -> &[(u64, f64)] {
+        &self.draws
+    }
 }
+
+/// `checked_at` of a delivery the allocation pass has not yet looked at.
+const NEVER_CHECKED: u64 = u64::MAX;
 
 /// Runs one future of `scenario` with a fresh workspace.
 pub fn run_one(scenario: &Scenario, seed: u64, run: u64) -> RunRecord {
@@ -198,16 +238,29 @@ pub fn run_with<O: RunObserver>(
     ws: &mut Workspace,
     observer: &mut O,
 ) -> RunRecord {
+    let mut record = RunRecord::empty();
+    run_into(scenario, seed, run, ws, observer, &mut record);
+    record
+}
+
+/// Runs one future into `record`, reusing its buffers: the Monte Carlo's hot path
+/// allocates nothing per run once the workspace and record have grown.
+pub fn run_into<O: RunObserver>(
+    scenario: &Scenario,
+    seed: u64,
+    run: u64,
+    ws: &mut Workspace,
+    observer: &mut O,
+    record: &mut RunRecord,
+) {
     let mut engine = Engine { s: scenario, ws };
     engine.reset();
     engine.draw_and_schedule(seed, run);
     let horizon = scenario.horizon_month;
     let per_month = series_count(scenario.origins.len());
-    let mut record = RunRecord {
-        series_per_month: per_month,
-        values: vec![0.0; (horizon as usize + 1) * per_month],
-        binding: Vec::with_capacity(horizon as usize + 1),
-    };
+    record.series_per_month = per_month;
+    reset_vec(&mut record.values, (horizon as usize + 1) * per_month, 0.0);
+    record.binding.clear();
     for month in 0..=horizon {
         while let Some((time, event)) = engine.ws.queue.pop_until(f64::from(month)) {
             engine.ws.events_handled += 1;
@@ -220,7 +273,6 @@ pub fn run_with<O: RunObserver>(
         let row = &mut record.values[month as usize * per_month..(month as usize + 1) * per_month];
         record.binding.push(engine.sample(row));
     }
-    record
 }
 
 struct Engine<'a> {
@@ -245,16 +297,34 @@ impl<'a> Engine<'a> {
         ws.site_streams.clear();
         ws.grid_kw.clear();
         ws.grid_kw.extend(s.regions.iter().map(|r| r.grid_mw * 1000.0));
-        reset_vec(&mut ws.region_used_kw, s.regions.len(), 0.0);
         reset_vec(&mut ws.region_headroom_mw, s.regions.len(), 0.0);
         reset_vec(&mut ws.shock_window, s.shocks.len(), None);
+        reset_vec(&mut ws.region_used_kw, s.regions.len(), 0.0);
+        reset_vec(&mut ws.region_stamp, s.regions.len(), 0);
+        reset_vec(&mut ws.checked_at, nd, NEVER_CHECKED);
+        ws.clock = 0;
+        ws.operational_lots.clear();
         reset_vec(&mut ws.installing_by_chip, nc, 0);
+        ws.failure_law.clear();
+        ws.failure_law.extend(s.chips.iter().map(|c| FailureLaw::new(c.monthly_failure_probability)));
+        ws.stale_sites.clear();
+        reset_vec(&mut ws.site_stale, ns, false);
+        reset_vec(&mut ws.region_stale, s.regions.len(), false);
+        ws.region_sites.resize_with(s.regions.len(), Vec::new);
+        ws.region_sites.truncate(s.regions.len());
+        for list in &mut ws.region_sites {
+            list.clear();
+        }
+        for (i, site) in s.sites.iter().enumerate() {
+            ws.region_sites[site.region].push(i as u32);
+        }
         reset_vec(&mut ws.operational_by_chip, nc, 0);
         ws.delivered = 0;
         ws.lost = 0;
         ws.cancelled = 0;
         ws.dirty = false;
         ws.events_handled = 0;
+        ws.draws.clear();
     }
 
     /// Section 4.1-4.2: every random input of the run, then the initial schedule.
@@ -322,12 +392,12 @@ impl<'a> Engine<'a> {
             Event::PowerOnline(i) => {
                 let p = &s.power[i as usize];
                 self.ws.grid_kw[p.region] += p.mw * 1000.0;
-                self.ws.dirty = true;
+                self.gained_room(p.region);
                 (p.timing.stream_key.as_str(), 0, "online")
             }
             Event::SiteReady(i) => {
                 self.ws.site_ready[i as usize] = true;
-                self.ws.dirty = true;
+                self.gained_room(s.sites[i as usize].region);
                 (s.sites[i as usize].name.as_str(), 0, "ready")
             }
             Event::ShockStart(i) => (s.shocks[i as usize].stream_key.as_str(), 0, "started"),
@@ -351,6 +421,12 @@ impl<'a> Engine<'a> {
                 self.ws.operational_by_chip[chip] += count;
                 if let Some(life) = s.chips[chip].life_months {
                     self.push(time + life, delivery, Event::Retirement(l));
+                }
+                if count > 0 {
+                    // Keep the list in lot order: same-time commissionings may pop out of it.
+                    let ops = &mut self.ws.operational_lots;
+                    let pos = ops.partition_point(|&o| o < l);
+                    ops.insert(pos, l);
                 }
                 (name, count, "operational")
             }
@@ -398,6 +474,7 @@ impl<'a> Engine<'a> {
                         t < time || (t == time && w < i)
                     });
                     self.ws.waiting_order.insert(pos, i);
+                    self.ws.checked_at[i as usize] = NEVER_CHECKED;
                     self.ws.dirty = true;
                 }
                 (name, d.count, "arrived")
@@ -405,59 +482,113 @@ impl<'a> Engine<'a> {
         }
     }
 
-    /// Section 4.5: each operational lot loses Binomial(n, monthly p) chips for good.
+    /// Section 4.5: each operational lot loses Binomial(n, monthly p) chips for good. Lots
+    /// are visited in creation order; lots with no operational chips draw nothing.
     fn attrition(&mut self) -> u64 {
         let mut total = 0;
-        for l in 0..self.ws.lots.len() {
-            let lot = self.ws.lots[l];
+        let mut ops = std::mem::take(&mut self.ws.operational_lots);
+        for &l in &ops {
+            let lot = &mut self.ws.lots[l as usize];
             if lot.state != LotState::Operational || lot.count == 0 {
                 continue;
             }
+            let law = &self.ws.failure_law[lot.chip as usize];
             let p = self.s.chips[lot.chip as usize].monthly_failure_probability;
             if p <= 0.0 {
                 continue;
             }
+            if lot.p_zero_count != lot.count {
+                lot.p_zero = law.p_zero(lot.count);
+                lot.p_zero_count = lot.count;
+            }
+            if self.ws.record_draws {
+                self.ws.draws.push((lot.count, p));
+            }
             let rng = &mut self.ws.site_streams[lot.site as usize];
-            let failed = if p >= 1.0 { lot.count } else { Binomial::new(lot.count, p).map_or(0, |b| b.sample(rng)) };
+            let failed = law.sample(rng, lot.count, lot.p_zero);
             if failed > 0 {
-                self.remove_chips(l, failed);
+                self.take_out(l as usize, failed);
                 total += failed;
             }
         }
+        self.settle_sites();
+        let lots = &self.ws.lots;
+        ops.retain(|&l| lots[l as usize].state == LotState::Operational && lots[l as usize].count > 0);
+        self.ws.operational_lots = ops;
         total
+    }
+
+    /// Records that `region` gained room, so waiting lots with a candidate there are
+    /// looked at again by the next allocation pass.
+    fn gained_room(&mut self, region: usize) {
+        self.ws.clock += 1;
+        self.ws.region_stamp[region] = self.ws.clock;
+        self.ws.dirty = true;
+    }
+
+    /// Refreshes the cached facility draw of the region of `site`.
+    fn site_changed(&mut self, site: usize) {
+        let region = self.s.sites[site].region;
+        self.ws.region_used_kw[region] = self.region_used_facility_kw(region);
     }
 
     /// Takes `n` chips of an operational lot out for good, freeing space and power at once.
     fn remove_chips(&mut self, l: usize, n: u64) {
-        let s = self.s;
+        self.take_out(l, n);
+        self.settle_sites();
+    }
+
+    /// Takes chips out of a lot's counts; `settle_sites` then refreshes the kW figures
+    /// (once per site, however many lots of it lost chips at a tick).
+    fn take_out(&mut self, l: usize, n: u64) {
+        let nc = self.s.chips.len();
         let ws = &mut *self.ws;
         let lot = &mut ws.lots[l];
         lot.count -= n;
         let (chip, site) = (lot.chip as usize, lot.site as usize);
         ws.operational_by_chip[chip] -= n;
-        ws.site_chips[site * s.chips.len() + chip] -= n;
-        ws.site_used_it_kw[site] = used_it_kw(s, &ws.site_chips, site);
+        ws.site_chips[site * nc + chip] -= n;
         ws.lost += n;
-        ws.dirty = true;
-        self.refresh_region(s.sites[site].region);
+        if !ws.site_stale[site] {
+            ws.site_stale[site] = true;
+            ws.stale_sites.push(site as u32);
+        }
     }
 
-    /// Recomputes a region's facility draw after one of its sites changed. Summed in site
-    /// order from scratch (not adjusted by a difference) so the value carries no drift.
-    fn refresh_region(&mut self, region: usize) {
-        let used = self
-            .s
-            .sites
-            .iter()
-            .enumerate()
-            .filter(|(_, site)| site.region == region)
-            .map(|(i, site)| self.ws.site_used_it_kw[i] * site.pue)
-            .sum();
-        self.ws.region_used_kw[region] = used;
+    /// Recomputes the IT draw of every site that lost chips, from integer counts, then
+    /// once per region touched its facility draw, and marks those regions as having
+    /// gained room.
+    fn settle_sites(&mut self) {
+        let mut stale = std::mem::take(&mut self.ws.stale_sites);
+        for &site in &stale {
+            let site = site as usize;
+            self.ws.site_stale[site] = false;
+            self.ws.site_used_it_kw[site] = used_it_kw(self.s, &self.ws.site_chips, site);
+            self.ws.region_stale[self.s.sites[site].region] = true;
+        }
+        for &site in &stale {
+            let region = self.s.sites[site as usize].region;
+            if self.ws.region_stale[region] {
+                self.ws.region_stale[region] = false;
+                self.ws.region_used_kw[region] = self.region_used_facility_kw(region);
+                self.gained_room(region);
+            }
+        }
+        stale.clear();
+        self.ws.stale_sites = stale;
     }
 
     fn region_used_facility_kw(&self, region: usize) -> f64 {
-        self.ws.region_used_kw[region]
+        self.ws.region_sites[region]
+            .iter()
+            .map(|&i| self.ws.site_used_it_kw[i as usize] * self.s.sites[i as usize].pue)
+            .sum()
+    }
+
+    /// Chips of `chip` that fit in `site` by IT capacity.
+    fn it_room(&self, site: usize, chip: usize) -> u64 {
+        let st = &self.s.sites[site];
+        fit(st.it_mw * 1000.0 - self.ws.site_used_it_kw[site], self.s.chips[chip].power_kw)
     }
 
     /// Chips of `chip` that fit in `site` by IT capacity, and by its region's power.
@@ -465,9 +596,8 @@ impl<'a> Engine<'a> {
         let s = self.s;
         let st = &s.sites[site];
         let power_kw = s.chips[chip].power_kw;
-        let it_headroom_kw = st.it_mw * 1000.0 - self.ws.site_used_it_kw[site];
-        let region_headroom_kw = self.ws.grid_kw[st.region] - self.region_used_facility_kw(st.region);
-        (fit(it_headroom_kw, power_kw), fit(region_headroom_kw, power_kw * st.pue))
+        let region_headroom_kw = self.ws.grid_kw[st.region] - self.ws.region_used_kw[st.region];
+        (self.it_room(site, chip), fit(region_headroom_kw, power_kw * st.pue))
     }
 
     /// Section 4.6: places waiting lots, oldest arrival first, into candidate sites.
@@ -479,6 +609,15 @@ impl<'a> Engine<'a> {
         while i < self.ws.waiting_order.len() {
             let d = self.ws.waiting_order[i] as usize;
             let delivery = &s.deliveries[d];
+            let checked = self.ws.checked_at[d];
+            // Placing chips only ever takes room, so a lot that found none stays put until
+            // one of its candidate regions gains some.
+            if checked != NEVER_CHECKED
+                && delivery.candidates.iter().all(|&c| self.ws.region_stamp[s.sites[c].region] <= checked)
+            {
+                i += 1;
+                continue;
+            }
             for &site in &delivery.candidates {
                 if self.ws.waiting[d] == 0 {
                     break;
@@ -500,16 +639,19 @@ impl<'a> Engine<'a> {
                     site: site as u32,
                     count: k,
                     state: LotState::Installing,
+                    p_zero: 1.0,
+                    p_zero_count: 0,
                 });
                 self.ws.installing_by_chip[delivery.chip] += k;
                 self.ws.site_chips[site * s.chips.len() + delivery.chip] += k;
                 self.ws.site_used_it_kw[site] = used_it_kw(s, &self.ws.site_chips, site);
-                self.refresh_region(s.sites[site].region);
+                self.site_changed(site);
                 self.push(time + self.ws.install_months[site], d as u32, Event::Commissioning(lot));
             }
             if self.ws.waiting[d] == 0 {
                 self.ws.waiting_order.remove(i);
             } else {
+                self.ws.checked_at[d] = self.ws.clock;
                 i += 1;
             }
         }
@@ -543,7 +685,7 @@ impl<'a> Engine<'a> {
             let n = ws.waiting[d as usize];
             capital += n as f64 * s.chips[delivery.chip].price_usd.unwrap_or(0.0);
             let has_space =
-                delivery.candidates.iter().any(|&site| ws.site_ready[site] && self.room(site, delivery.chip).0 >= 1);
+                delivery.candidates.iter().any(|&site| ws.site_ready[site] && self.it_room(site, delivery.chip) >= 1);
             if has_space {
                 by_power += n;
             } else {

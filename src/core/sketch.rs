@@ -15,7 +15,10 @@ use std::collections::BTreeMap;
 pub const EXACT_LIMIT: usize = 2048;
 /// Relative value error of a bucketed percentile.
 pub const RELATIVE_ACCURACY: f64 = 0.0005;
-const PENDING_LIMIT: usize = 1024;
+/// Values buffered per sketch before they are sorted into the exact list or buckets:
+/// sorting a batch once is far cheaper than inserting values one by one, and the
+/// bound keeps memory flat in the number of runs.
+const PENDING_LIMIT: usize = 2048;
 
 /// A float sum that is exact until the final rounding (Shewchuk's algorithm, as in
 /// Python's `math.fsum`): the same multiset of values gives the same bits in any order.
@@ -130,6 +133,30 @@ impl Buckets {
         }
     }
 
+    /// Adds sorted (value, count) runs, touching each bucket once per batch.
+    fn add_sorted(&mut self, sorted: &[(f64, u64)]) {
+        let mut i = 0;
+        while i < sorted.len() {
+            let (v, mut c) = sorted[i];
+            i += 1;
+            if !v.is_finite() || v == 0.0 {
+                self.add(v, c);
+                continue;
+            }
+            let index = bucket_index(v.abs());
+            while i < sorted.len() {
+                let (w, d) = sorted[i];
+                if !w.is_finite() || w == 0.0 || (w > 0.0) != (v > 0.0) || bucket_index(w.abs()) != index {
+                    break;
+                }
+                c += d;
+                i += 1;
+            }
+            let map = if v > 0.0 { &mut self.positive } else { &mut self.negative };
+            *map.entry(index).or_insert(0) += c;
+        }
+    }
+
     fn merge(&mut self, other: &Buckets) {
         self.negative_infinite += other.negative_infinite;
         self.zeros += other.zeros;
@@ -142,14 +169,42 @@ impl Buckets {
         }
     }
 
-    /// Values in ascending order with their counts.
-    fn ascending(&self) -> impl Iterator<Item = (f64, u64)> + '_ {
-        std::iter::once((f64::NEG_INFINITY, self.negative_infinite))
-            .chain(self.negative.iter().rev().map(|(&i, &c)| (-bucket_value(i), c)))
-            .chain(std::iter::once((0.0, self.zeros)))
-            .chain(self.positive.iter().map(|(&i, &c)| (bucket_value(i), c)))
-            .chain(std::iter::once((f64::INFINITY, self.positive_infinite)))
-            .filter(|&(_, c)| c > 0)
+    /// The value of rank `rank` (0-based) in ascending order; the representative of the
+    /// bucket is computed only for the bucket that holds the rank.
+    fn value_at_rank(&self, rank: u64) -> f64 {
+        let mut seen = self.negative_infinite;
+        if rank < seen {
+            return f64::NEG_INFINITY;
+        }
+        for (&i, &c) in self.negative.iter().rev() {
+            seen += c;
+            if rank < seen {
+                return -bucket_value(i);
+            }
+        }
+        seen += self.zeros;
+        if rank < seen {
+            return 0.0;
+        }
+        for (&i, &c) in &self.positive {
+            seen += c;
+            if rank < seen {
+                return bucket_value(i);
+            }
+        }
+        if self.positive_infinite > 0 {
+            return f64::INFINITY;
+        }
+        // Past the last value: the largest one (ranks are clamped by the caller).
+        if let Some((&i, _)) = self.positive.iter().next_back() {
+            bucket_value(i)
+        } else if self.zeros > 0 {
+            0.0
+        } else if let Some((&i, _)) = self.negative.iter().next() {
+            -bucket_value(i)
+        } else {
+            f64::NEG_INFINITY
+        }
     }
 }
 
@@ -159,9 +214,12 @@ pub struct Sketch {
     count: u64,
     finite_count: u64,
     sum: ExactSum,
-    #[serde(skip)]
+    /// Values not yet sorted in. Serialized too, so a partial result is complete
+    /// whether or not it was flushed.
+    #[serde(with = "json_floats")]
     pending: Vec<f64>,
     /// Sorted distinct values with their counts, while exact.
+    #[serde(with = "json_float_counts")]
     exact: Vec<(f64, u64)>,
     buckets: Option<Buckets>,
 }
@@ -208,9 +266,7 @@ impl Sketch {
 
     fn absorb(&mut self, sorted: &[(f64, u64)]) {
         if let Some(b) = &mut self.buckets {
-            for &(v, c) in sorted {
-                b.add(v, c);
-            }
+            b.add_sorted(sorted);
             return;
         }
         let mut merged = Vec::with_capacity(self.exact.len() + sorted.len());
@@ -233,35 +289,41 @@ impl Sketch {
         }
         if merged.len() > EXACT_LIMIT {
             let mut b = Buckets::default();
-            for &(v, c) in &merged {
-                b.add(v, c);
-            }
+            b.add_sorted(&merged);
             self.buckets = Some(b);
             self.exact = Vec::new();
         } else {
+            // The merge buffer was sized for both inputs; keep only what is used, so a
+            // long Monte Carlo holds at most EXACT_LIMIT entries per cell.
+            merged.shrink_to_fit();
             self.exact = merged;
         }
     }
 
     /// Adds everything `other` holds.
     pub fn merge(&mut self, other: &Sketch) {
-        self.flush();
-        let mut other = other.clone();
-        other.flush();
         self.count += other.count;
         self.finite_count += other.finite_count;
         self.sum.merge(&other.sum);
+        // Unsorted values travel as they are: the final state depends only on the
+        // multiset of values, never on how batches were cut.
+        self.pending.extend_from_slice(&other.pending);
         match (&mut self.buckets, &other.buckets) {
-            (_, None) => self.absorb(&other.exact),
+            (_, None) => {
+                if !other.exact.is_empty() {
+                    self.absorb(&other.exact);
+                }
+            }
             (Some(mine), Some(theirs)) => mine.merge(theirs),
             (None, Some(theirs)) => {
                 let mut b = theirs.clone();
-                for &(v, c) in &self.exact {
-                    b.add(v, c);
-                }
+                b.add_sorted(&self.exact);
                 self.buckets = Some(b);
                 self.exact = Vec::new();
             }
+        }
+        if self.pending.len() >= PENDING_LIMIT {
+            self.flush();
         }
     }
 
@@ -299,13 +361,7 @@ impl Sketch {
             (rank < seen).then_some(v)
         };
         match &self.buckets {
-            Some(b) => {
-                for (v, c) in b.ascending() {
-                    if let Some(x) = visit(v, c) {
-                        return x;
-                    }
-                }
-            }
+            Some(b) => return b.value_at_rank(rank),
             None => {
                 for &(v, c) in &self.exact {
                     if let Some(x) = visit(v, c) {
@@ -343,6 +399,67 @@ impl Sketch {
         // numpy's _lerp, which keeps the result monotonic in t.
         let diff = b - a;
         Some(if t >= 0.5 { b - diff * (1.0 - t) } else { a + diff * t })
+    }
+}
+
+/// JSON has no infinities: finite values are numbers, the others the strings "inf",
+/// "-inf" and "nan". serde_json's `float_roundtrip` makes numbers read back bit for bit.
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum JsonFloat {
+    Number(f64),
+    Text(String),
+}
+
+impl JsonFloat {
+    fn of(v: f64) -> JsonFloat {
+        if v.is_finite() {
+            JsonFloat::Number(v)
+        } else if v.is_nan() {
+            JsonFloat::Text("nan".into())
+        } else if v > 0.0 {
+            JsonFloat::Text("inf".into())
+        } else {
+            JsonFloat::Text("-inf".into())
+        }
+    }
+
+    fn value<E: serde::de::Error>(self) -> Result<f64, E> {
+        match self {
+            JsonFloat::Number(v) => Ok(v),
+            JsonFloat::Text(t) => match t.as_str() {
+                "inf" => Ok(f64::INFINITY),
+                "-inf" => Ok(f64::NEG_INFINITY),
+                "nan" => Ok(f64::NAN),
+                other => Err(E::custom(format!("expected a number, \"inf\", \"-inf\" or \"nan\", found {other:?}"))),
+            },
+        }
+    }
+}
+
+mod json_floats {
+    use super::JsonFloat;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(values: &[f64], s: S) -> Result<S::Ok, S::Error> {
+        values.iter().map(|&v| JsonFloat::of(v)).collect::<Vec<_>>().serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f64>, D::Error> {
+        Vec::<JsonFloat>::deserialize(d)?.into_iter().map(JsonFloat::value).collect()
+    }
+}
+
+mod json_float_counts {
+    use super::JsonFloat;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(values: &[(f64, u64)], s: S) -> Result<S::Ok, S::Error> {
+        values.iter().map(|&(v, c)| (JsonFloat::of(v), c)).collect::<Vec<_>>().serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(f64, u64)>, D::Error> {
+        Vec::<(JsonFloat, u64)>::deserialize(d)?.into_iter().map(|(v, c)| Ok((v.value()?, c))).collect()
     }
 }
 

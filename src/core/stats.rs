@@ -99,6 +99,22 @@ impl Aggregate {
         self.target_met += other.target_met;
     }
 
+    /// Sorts every buffered value in, so summaries and partial files read a settled state.
+    pub fn flush(&mut self) {
+        for cell in &mut self.cells {
+            cell.flush();
+        }
+        for s in [
+            &mut self.month_50pct,
+            &mut self.month_90pct,
+            &mut self.power_first_binds,
+            &mut self.stranded_chip_months,
+            &mut self.stranded_capital_usd_months,
+        ] {
+            s.flush();
+        }
+    }
+
     /// Whether this aggregate has the shape of `scenario`'s results.
     pub fn fits(&self, scenario: &Scenario) -> bool {
         self.months == scenario.horizon_month() as usize + 1 && self.series == series_count(scenario.origins().len())

@@ -9,6 +9,7 @@ pub mod format;
 pub mod inherit;
 pub mod json;
 pub mod output;
+pub mod partial;
 pub mod progress;
 pub mod report;
 pub mod scenario_file;

@@ -10,6 +10,8 @@ mod limits;
 mod output_safety;
 mod properties;
 mod report_files;
+mod shards;
+mod sketch_error;
 mod support;
 mod tidy;
 mod trace;

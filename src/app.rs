@@ -307,12 +307,20 @@ fn write_compare_charts(
     let mut svgs = Vec::new();
     for kind in CompareKind::ALL {
         let err = |e: crate::io::charts::ChartError| AppError::Engine(format!("chart {}: {e}", kind.file_stem()));
+        let mut svg = None;
         for &(format, ext) in formats(charts) {
             if let Some(bytes) = render_compare_chart(kind, &data, format).map_err(err)? {
                 staged.write(&format!("{}.{ext}", kind.file_stem()), &bytes)?;
+                if format == ChartFormat::Svg {
+                    svg = Some(bytes);
+                }
             }
         }
-        if let Some(svg) = render_compare_chart(kind, &data, ChartFormat::Svg).map_err(err)? {
+        // compare.html inlines every chart, also when no SVG files are written.
+        if svg.is_none() {
+            svg = render_compare_chart(kind, &data, ChartFormat::Svg).map_err(err)?;
+        }
+        if let Some(svg) = svg {
             svgs.push((kind.title().to_string(), String::from_utf8_lossy(&svg).into_owned()));
         }
     }

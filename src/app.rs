@@ -223,14 +223,8 @@ fn write_outputs(
     staged.write("headline.json", headline.as_bytes())?;
     if files.charts != ChartFormats::None || files.report {
         let data = chart_data(scenario, summary, seed, &files.scenario_file);
-        let formats: &[(ChartFormat, &str)] = match files.charts {
-            ChartFormats::None => &[],
-            ChartFormats::Png => &[(ChartFormat::Png, "png")],
-            ChartFormats::Svg => &[(ChartFormat::Svg, "svg")],
-            ChartFormats::All => &[(ChartFormat::Png, "png"), (ChartFormat::Svg, "svg")],
-        };
         for kind in ChartKind::ALL {
-            for &(format, ext) in formats {
+            for &(format, ext) in formats(files.charts) {
                 let bytes = render_chart(kind, &data, format)
                     .map_err(|e| AppError::Engine(format!("chart {}: {e}", kind.file_stem())))?;
                 staged.write(&format!("{}.{ext}", kind.file_stem()), &bytes)?;
@@ -352,6 +346,16 @@ pub fn merge(args: &MergeArgs) -> Result<RunOutcome, AppError> {
     Ok(RunOutcome { out, summary })
 }
 
+/// The chart formats to write for `--charts`, with their file extensions.
+fn formats(charts: ChartFormats) -> &'static [(ChartFormat, &'static str)] {
+    match charts {
+        ChartFormats::None => &[],
+        ChartFormats::Png => &[(ChartFormat::Png, "png")],
+        ChartFormats::Svg => &[(ChartFormat::Svg, "svg")],
+        ChartFormats::All => &[(ChartFormat::Png, "png"), (ChartFormat::Svg, "svg")],
+    }
+}
+
 /// The short table printed after a run.
 pub fn human_summary(scenario: &Scenario, summary: &Summary, seed: u64, out: &std::path::Path) -> String {
     let h = &summary.headline;
@@ -466,7 +470,8 @@ pub fn compare(args: &crate::cli::CompareArgs) -> Result<PathBuf, AppError> {
         .collect();
     staged.write("compare.csv", render_compare_csv(&items).as_bytes())?;
     staged.write("compare.json", render_compare_json(&items, seed).as_bytes())?;
-    staged.write("compare.html", render_compare_html(&items, seed, &[]).as_bytes())?;
+    let charts_svg = write_compare_charts(&staged, &items, seed, o.charts)?;
+    staged.write("compare.html", render_compare_html(&items, seed, &charts_svg).as_bytes())?;
     let out = staged.commit()?;
     if !o.quiet {
         let mut text =
@@ -486,6 +491,39 @@ pub fn compare(args: &crate::cli::CompareArgs) -> Result<PathBuf, AppError> {
         print!("{text}");
     }
     Ok(out)
+}
+
+/// Renders the overlay charts, writes them in the `--charts` formats, and returns
+/// (caption, SVG) of each for compare.html.
+fn write_compare_charts(
+    staged: &StagedDir,
+    items: &[crate::io::compare::Compared<'_>],
+    seed: u64,
+    charts: ChartFormats,
+) -> Result<Vec<(String, String)>, AppError> {
+    use crate::io::compare_charts::{compare_data, render_compare_chart, CompareKind};
+    let data = compare_data(items, seed);
+    let mut svgs = Vec::new();
+    for kind in CompareKind::ALL {
+        let err = |e: crate::io::charts::ChartError| AppError::Engine(format!("chart {}: {e}", kind.file_stem()));
+        let mut svg = None;
+        for &(format, ext) in formats(charts) {
+            if let Some(bytes) = render_compare_chart(kind, &data, format).map_err(err)? {
+                staged.write(&format!("{}.{ext}", kind.file_stem()), &bytes)?;
+                if format == ChartFormat::Svg {
+                    svg = Some(bytes);
+                }
+            }
+        }
+        // compare.html inlines every chart, also when no SVG files are written.
+        if svg.is_none() {
+            svg = render_compare_chart(kind, &data, ChartFormat::Svg).map_err(err)?;
+        }
+        if let Some(svg) = svg {
+            svgs.push((kind.title().to_string(), String::from_utf8_lossy(&svg).into_owned()));
+        }
+    }
+    Ok(svgs)
 }
 
 /// `buildout sweep`: the scenario once per value of one key (same seed and runs), then
@@ -515,6 +553,44 @@ pub fn sweep(args: &crate::cli::SweepArgs) -> Result<PathBuf, AppError> {
     let rows: Vec<(String, &Scenario, &Summary)> =
         variants.iter().zip(&summaries).map(|((v, l), s)| (v.clone(), &l.scenario, s)).collect();
     staged.write("sweep.csv", render_sweep_csv(&rows).as_bytes())?;
+    if o.charts != ChartFormats::None {
+        use crate::io::compare_charts::{render_sweep_chart, SweepChartData, SweepPoint};
+        let number = |v: &toml::Value| match v {
+            toml::Value::Integer(i) => Some(*i as f64),
+            toml::Value::Float(f) => Some(*f),
+            _ => None,
+        };
+        let data = SweepChartData {
+            path: set.path_text(),
+            scenario_name: base.scenario.name().to_string(),
+            scenario_file: args.scenario.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+            runs,
+            seed,
+            points: set
+                .values
+                .iter()
+                .zip(&rows)
+                .map(|((text, value), (_, scenario, summary))| {
+                    let h = &summary.headline;
+                    SweepPoint {
+                        label: text.clone(),
+                        number: number(value),
+                        operational: (
+                            h.operational_at_horizon.p10(),
+                            h.operational_at_horizon.p50(),
+                            h.operational_at_horizon.p90(),
+                        ),
+                        ordered: h.ordered_chips as f64,
+                        horizon: scenario.date_of(scenario.horizon_month()).to_string(),
+                    }
+                })
+                .collect(),
+        };
+        for &(format, ext) in formats(o.charts) {
+            let bytes = render_sweep_chart(&data, format).map_err(|e| AppError::Engine(format!("chart sweep: {e}")))?;
+            staged.write(&format!("sweep.{ext}"), &bytes)?;
+        }
+    }
     let out = staged.commit()?;
     if !o.quiet {
         let mut text = format!(

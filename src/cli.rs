@@ -206,6 +206,9 @@ pub struct SimOptions {
     /// No progress bar and no summary table.
     #[arg(long)]
     pub quiet: bool,
+    /// Which chart files to write.
+    #[arg(long, value_enum, default_value_t = ChartFormats::All)]
+    pub charts: ChartFormats,
 }
 
 impl SimOptions {

@@ -125,8 +125,8 @@ fn metrics(bold: bool) -> Option<&'static FontMetrics> {
 /// Text drawing that is exact in both outputs: whole strings in SVG, glyph by
 /// glyph (with side bearings) in PNG.
 #[derive(Clone, Copy)]
-struct Writer {
-    per_glyph: bool,
+pub(crate) struct Writer {
+    pub(crate) per_glyph: bool,
 }
 
 impl Writer {
@@ -363,18 +363,18 @@ use palette::*;
 
 // Font sizes in plotters units (ab_glyph pixel height of ascent+descent; SVG
 // font-size is this / 1.24). 26 gives >= 21 px in both outputs.
-const TITLE_SIZE: f64 = 46.0;
-const SUBTITLE_SIZE: f64 = 29.0;
-const LABEL_SIZE: f64 = 26.0;
-const AXIS_TITLE_SIZE: f64 = 27.0;
-const LEGEND_SIZE: f64 = 26.0;
+pub(crate) const TITLE_SIZE: f64 = 46.0;
+pub(crate) const SUBTITLE_SIZE: f64 = 29.0;
+pub(crate) const LABEL_SIZE: f64 = 26.0;
+pub(crate) const AXIS_TITLE_SIZE: f64 = 27.0;
+pub(crate) const LEGEND_SIZE: f64 = 26.0;
 const SOURCE_SIZE: f64 = 25.0;
-const LINE_WIDTH: u32 = 4;
-const MARGIN_X: i32 = 40;
-const HEADER_H: i32 = 122;
+pub(crate) const LINE_WIDTH: u32 = 4;
+pub(crate) const MARGIN_X: i32 = 40;
+pub(crate) const HEADER_H: i32 = 122;
 const PANEL_TOP: u32 = 62;
 /// plotters' ab_glyph path draws text about this many pixels high of its box.
-const TEXT_NUDGE: i32 = 2;
+pub(crate) const TEXT_NUDGE: i32 = 2;
 const SOURCE_H: i32 = 46;
 const LEGEND_ROW_H: i32 = 40;
 const Y_LABEL_AREA: u32 = 150;
@@ -403,16 +403,38 @@ pub fn ensure_fonts() -> Result<(), ChartError> {
 /// when `data.dates` is empty; otherwise short or missing series are drawn as
 /// far as they go.
 pub fn render_chart(kind: ChartKind, data: &ChartData, format: ChartFormat) -> Result<Vec<u8>, ChartError> {
-    ensure_fonts()?;
     if data.dates.is_empty() {
         return Err(ChartError::Data("no months to chart (dates is empty)".into()));
     }
+    render_figure(&SingleRun { kind, data }, format)
+}
+
+/// A whole figure that can be drawn onto any plotters backend.
+pub(crate) trait Figure {
+    /// Draw onto `root` (WIDTH x HEIGHT); `per_glyph` is set for PNG output.
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, per_glyph: bool) -> Result<(), ChartError>;
+}
+
+struct SingleRun<'a> {
+    kind: ChartKind,
+    data: &'a ChartData,
+}
+
+impl Figure for SingleRun<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, per_glyph: bool) -> Result<(), ChartError> {
+        draw_chart(root, self.kind, self.data, per_glyph)
+    }
+}
+
+/// Render a figure as PNG bytes (WIDTH x HEIGHT RGB, fixed encoder settings) or SVG text bytes.
+pub(crate) fn render_figure(fig: &impl Figure, format: ChartFormat) -> Result<Vec<u8>, ChartError> {
+    ensure_fonts()?;
     match format {
         ChartFormat::Png => {
             let mut buf = vec![255u8; (WIDTH as usize) * (HEIGHT as usize) * 3];
             {
                 let root = BitMapBackend::with_buffer(&mut buf, (WIDTH, HEIGHT)).into_drawing_area();
-                draw_chart(&root, kind, data, true)?;
+                fig.draw(&root, true)?;
                 root.present().map_err(draw_err)?;
             }
             encode_png(&buf, WIDTH, HEIGHT)
@@ -421,7 +443,7 @@ pub fn render_chart(kind: ChartKind, data: &ChartData, format: ChartFormat) -> R
             let mut s = String::new();
             {
                 let root = SVGBackend::with_string(&mut s, (WIDTH, HEIGHT)).into_drawing_area();
-                draw_chart(&root, kind, data, false)?;
+                fig.draw(&root, false)?;
                 root.present().map_err(draw_err)?;
             }
             Ok(s.into_bytes())
@@ -446,7 +468,7 @@ fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, ChartError> {
     Ok(out)
 }
 
-fn draw_err<E: std::fmt::Debug>(e: E) -> ChartError {
+pub(crate) fn draw_err<E: std::fmt::Debug>(e: E) -> ChartError {
     ChartError::Draw(format!("{e:?}"))
 }
 
@@ -455,7 +477,7 @@ fn draw_err<E: std::fmt::Debug>(e: E) -> ChartError {
 // ---------------------------------------------------------------------------
 
 /// Format with at most `decimals` decimals, trailing zeros removed.
-fn trim_decimals(v: f64, decimals: usize) -> String {
+pub(crate) fn trim_decimals(v: f64, decimals: usize) -> String {
     // Round half away from zero first (format! rounds ties to even).
     let f = 10f64.powi(decimals as i32);
     let r = (v * f).round() / f;
@@ -470,7 +492,7 @@ fn trim_decimals(v: f64, decimals: usize) -> String {
 }
 
 /// Insert thousands separators into the integer part of a plain decimal string.
-fn group_thousands(s: &str) -> String {
+pub(crate) fn group_thousands(s: &str) -> String {
     let (sign, rest) = match s.strip_prefix('-') {
         Some(r) => ("-", r),
         None => ("", s),
@@ -523,7 +545,7 @@ pub fn format_compact(v: f64) -> String {
 }
 
 #[derive(Clone, Copy)]
-enum Unit {
+pub(crate) enum Unit {
     Count,
     Mw,
     Pct,
@@ -531,11 +553,21 @@ enum Unit {
 }
 
 impl Unit {
-    fn fmt(self, v: f64) -> String {
+    pub(crate) fn fmt(self, v: f64) -> String {
         match self {
             Unit::Count => format_compact(v),
             Unit::Mw => format_thousands(v),
-            Unit::Pct => format!("{}%", trim_decimals(v * 100.0, 0)),
+            Unit::Pct => {
+                let p = v * 100.0;
+                let decimals = if p == 0.0 || p.abs() >= 1.0 {
+                    1
+                } else if p.abs() >= 0.1 {
+                    2
+                } else {
+                    3
+                };
+                format!("{}%", trim_decimals(p, decimals))
+            }
             Unit::Usd => {
                 if v < 0.0 {
                     format!("-${}", format_compact(-v))
@@ -548,14 +580,19 @@ impl Unit {
 }
 
 /// The x axis: month indices with calendar tick labels.
-struct XAxis<'a> {
+pub(crate) struct XAxis<'a> {
     dates: &'a [String],
     /// Number of months drawn (dates.len()).
-    n: usize,
+    pub(crate) n: usize,
+    /// Lower end of the x range (0 for months).
+    pub(crate) min: f64,
     /// Upper end of the x range (at least 1).
-    max: f64,
-    ticks: Vec<f64>,
-    years_only: bool,
+    pub(crate) max: f64,
+    pub(crate) ticks: Vec<f64>,
+    /// One label per tick.
+    labels: Vec<String>,
+    /// Axis title drawn under the tick labels.
+    title: String,
 }
 
 fn parse_month(s: &str) -> Option<(i32, u32)> {
@@ -570,7 +607,7 @@ fn parse_month(s: &str) -> Option<(i32, u32)> {
 }
 
 impl<'a> XAxis<'a> {
-    fn new(dates: &'a [String]) -> Self {
+    pub(crate) fn new(dates: &'a [String]) -> Self {
         let n = dates.len();
         let max = (n.saturating_sub(1)).max(1) as f64;
         let months: Vec<Option<(i32, u32)>> = dates.iter().map(|d| parse_month(d)).collect();
@@ -611,26 +648,47 @@ impl<'a> XAxis<'a> {
                 ticks = (0..n).step_by(step).map(|i| i as f64).collect();
             }
         }
-        XAxis { dates, n, max, ticks, years_only }
+        let label = |v: f64| -> String {
+            let i = v.round();
+            if i < 0.0 {
+                return String::new();
+            }
+            match dates.get(i as usize) {
+                Some(d) if years_only => d.split('-').next().unwrap_or(d).to_string(),
+                Some(d) => d.clone(),
+                None => String::new(),
+            }
+        };
+        let labels = ticks.iter().map(|&t| label(t)).collect();
+        XAxis { dates, n, min: 0.0, max, ticks, labels, title: "Month".into() }
     }
 
-    fn label(&self, v: f64) -> String {
-        let i = v.round();
-        if i < 0.0 {
-            return String::new();
-        }
-        match self.dates.get(i as usize) {
-            Some(d) if self.years_only => d.split('-').next().unwrap_or(d).to_string(),
-            Some(d) => d.clone(),
-            None => String::new(),
+    /// A value axis from `min` to `max` with the given (position, label) ticks and title;
+    /// it has no months (`n` is 0).
+    pub(crate) fn custom(min: f64, max: f64, ticks: Vec<(f64, String)>, title: impl Into<String>) -> XAxis<'static> {
+        let (ticks, labels) = ticks.into_iter().unzip();
+        XAxis { dates: &[], n: 0, min, max, ticks, labels, title: title.into() }
+    }
+
+    /// Characters in the longest tick label.
+    pub(crate) fn widest_label(&self) -> usize {
+        self.labels.iter().map(|l| l.chars().count()).max().unwrap_or(0)
+    }
+
+    /// Keep every k-th tick so that at most `max_labels` remain.
+    pub(crate) fn thin(&mut self, max_labels: usize) {
+        let stride = self.ticks.len().div_ceil(max_labels.max(1)).max(1);
+        if stride > 1 {
+            self.ticks = self.ticks.iter().copied().step_by(stride).collect();
+            self.labels = self.labels.iter().step_by(stride).cloned().collect();
         }
     }
 
     fn range(&self) -> TickCoord {
-        TickCoord { inner: (0f64..self.max).into(), ticks: self.ticks.clone() }
+        TickCoord { inner: (self.min..self.max).into(), ticks: self.ticks.clone() }
     }
 
-    fn date(&self, i: usize) -> &str {
+    pub(crate) fn date(&self, i: usize) -> &str {
         self.dates.get(i).map(|s| s.as_str()).unwrap_or("")
     }
 }
@@ -641,7 +699,7 @@ impl<'a> XAxis<'a> {
 
 /// Points (month, value) of a series, finite values only, at most `n` months.
 /// A single month is drawn as a flat segment across the x range.
-fn points(v: &[f64], n: usize) -> Vec<(f64, f64)> {
+pub(crate) fn points(v: &[f64], n: usize) -> Vec<(f64, f64)> {
     let mut pts: Vec<(f64, f64)> =
         v.iter().take(n).enumerate().filter(|(_, y)| y.is_finite()).map(|(i, y)| (i as f64, *y)).collect();
     if n == 1 {
@@ -653,7 +711,7 @@ fn points(v: &[f64], n: usize) -> Vec<(f64, f64)> {
 }
 
 /// Polygon between `lo` and `hi` (both finite at the same month).
-fn band_polygon(lo: &[f64], hi: &[f64], n: usize) -> Vec<(f64, f64)> {
+pub(crate) fn band_polygon(lo: &[f64], hi: &[f64], n: usize) -> Vec<(f64, f64)> {
     let pairs: Vec<(f64, f64, f64)> = lo
         .iter()
         .zip(hi.iter())
@@ -676,7 +734,7 @@ fn band_polygon(lo: &[f64], hi: &[f64], n: usize) -> Vec<(f64, f64)> {
     pts
 }
 
-fn max_finite<'a>(series: impl IntoIterator<Item = &'a [f64]>) -> f64 {
+pub(crate) fn max_finite<'a>(series: impl IntoIterator<Item = &'a [f64]>) -> f64 {
     let mut m = 0.0f64;
     for s in series {
         for &v in s {
@@ -689,16 +747,16 @@ fn max_finite<'a>(series: impl IntoIterator<Item = &'a [f64]>) -> f64 {
 }
 
 /// A value axis: upper end and tick positions.
-struct YAxis {
-    max: f64,
-    ticks: Vec<f64>,
+pub(crate) struct YAxis {
+    pub(crate) max: f64,
+    pub(crate) ticks: Vec<f64>,
 }
 
 impl YAxis {
     /// "Nice" ticks (1, 2, 2.5, 5 x 10^k) from 0 to just above `data_max`: the
     /// smallest step that keeps intervals at least 45 px apart in a panel
     /// `px_height` tall (2 to 8 intervals).
-    fn nice(data_max: f64, px_height: u32, show_x: bool) -> Self {
+    pub(crate) fn nice(data_max: f64, px_height: u32, show_x: bool) -> Self {
         let m = if data_max.is_finite() && data_max > 0.0 { data_max * 1.03 } else { 1.0 };
         let plot_h = px_height as f64 - PANEL_TOP as f64 - if show_x { X_LABEL_AREA as f64 } else { 0.0 };
         let max_k = (plot_h / 45.0).floor().clamp(2.0, 8.0);
@@ -713,7 +771,7 @@ impl YAxis {
     }
 
     /// 0-100 % in steps of 25 %.
-    fn share() -> Self {
+    pub(crate) fn share() -> Self {
         YAxis { max: 1.0, ticks: vec![0.0, 0.25, 0.5, 0.75, 1.0] }
     }
 
@@ -723,7 +781,7 @@ impl YAxis {
 }
 
 /// Linear coordinate whose grid lines sit exactly at the given ticks.
-struct TickCoord {
+pub(crate) struct TickCoord {
     inner: RangedCoordf64,
     ticks: Vec<f64>,
 }
@@ -749,31 +807,31 @@ impl Ranged for TickCoord {
     }
 }
 
-type Ctx<'a, DB> = ChartContext<'a, DB, Cartesian2d<TickCoord, TickCoord>>;
+pub(crate) type Ctx<'a, DB> = ChartContext<'a, DB, Cartesian2d<TickCoord, TickCoord>>;
 
-fn text_style(size: f64, color: RGBColor) -> TextStyle<'static> {
+pub(crate) fn text_style(size: f64, color: RGBColor) -> TextStyle<'static> {
     let mut s = TextStyle::from((FAMILY, size).into_font());
     s.color = color.to_backend_color();
     s
 }
 
-fn bold_style(size: f64, color: RGBColor) -> TextStyle<'static> {
+pub(crate) fn bold_style(size: f64, color: RGBColor) -> TextStyle<'static> {
     let mut s = TextStyle::from((FAMILY, size, FontStyle::Bold).into_font());
     s.color = color.to_backend_color();
     s
 }
 
 /// Everything a chart draws onto: the whole canvas, the text writer and the x axis.
-struct Canvas<'r, 'x, DB: DrawingBackend> {
-    root: &'r DrawingArea<DB, Shift>,
-    w: Writer,
-    x: XAxis<'x>,
+pub(crate) struct Canvas<'r, 'x, DB: DrawingBackend> {
+    pub(crate) root: &'r DrawingArea<DB, Shift>,
+    pub(crate) w: Writer,
+    pub(crate) x: XAxis<'x>,
 }
 
 impl<DB: DrawingBackend> Canvas<'_, '_, DB> {
     /// Text at absolute canvas coordinates.
     #[allow(clippy::too_many_arguments)]
-    fn text(
+    pub(crate) fn text(
         &self,
         s: &str,
         pos: (i32, i32),
@@ -787,7 +845,7 @@ impl<DB: DrawingBackend> Canvas<'_, '_, DB> {
 
     /// One plot panel on `area` with the shared x axis; tick labels and the
     /// y-axis title (above the axis, horizontal) are drawn by [`Writer`].
-    fn panel<'a>(
+    pub(crate) fn panel<'a>(
         &self,
         area: &'a DrawingArea<DB, Shift>,
         y: &YAxis,
@@ -816,7 +874,7 @@ impl<DB: DrawingBackend> Canvas<'_, '_, DB> {
             .map_err(draw_err)?;
         let (xr, yr) = chart.plotting_area().get_pixel_range();
         for &t in &y.ticks {
-            let (_, py) = chart.backend_coord(&(0.0, t));
+            let (_, py) = chart.backend_coord(&(self.x.min, t));
             self.text(
                 &unit.fmt(t),
                 (xr.start - 16, py + TEXT_NUDGE),
@@ -827,12 +885,12 @@ impl<DB: DrawingBackend> Canvas<'_, '_, DB> {
             )?;
         }
         if show_x {
-            for &t in &self.x.ticks {
+            for (&t, label) in self.x.ticks.iter().zip(&self.x.labels) {
                 let (px, _) = chart.backend_coord(&(t, 0.0));
-                self.text(&self.x.label(t), (px, yr.end + 14), LABEL_SIZE, false, TEXT, (HPos::Center, VPos::Top))?;
+                self.text(label, (px, yr.end + 14), LABEL_SIZE, false, TEXT, (HPos::Center, VPos::Top))?;
             }
             self.text(
-                "Month",
+                &self.x.title,
                 ((xr.start + xr.end) / 2, yr.end + 50),
                 LABEL_SIZE,
                 false,
@@ -840,12 +898,15 @@ impl<DB: DrawingBackend> Canvas<'_, '_, DB> {
                 (HPos::Center, VPos::Top),
             )?;
         }
-        self.text(y_title, (MARGIN_X, yr.start - 24), AXIS_TITLE_SIZE, false, TEXT, (HPos::Left, VPos::Bottom))?;
+        if !y_title.is_empty() {
+            let x0 = area.get_base_pixel().0 + MARGIN_X;
+            self.text(y_title, (x0, yr.start - 24), AXIS_TITLE_SIZE, false, TEXT, (HPos::Left, VPos::Bottom))?;
+        }
         Ok(chart)
     }
 }
 
-fn draw_band<DB: DrawingBackend>(
+pub(crate) fn draw_band<DB: DrawingBackend>(
     chart: &mut Ctx<'_, DB>,
     lo: &[f64],
     hi: &[f64],
@@ -861,7 +922,7 @@ fn draw_band<DB: DrawingBackend>(
     Ok(())
 }
 
-fn draw_line<DB: DrawingBackend>(
+pub(crate) fn draw_line<DB: DrawingBackend>(
     chart: &mut Ctx<'_, DB>,
     v: &[f64],
     n: usize,
@@ -876,7 +937,7 @@ fn draw_line<DB: DrawingBackend>(
     Ok(())
 }
 
-fn draw_dashed<DB: DrawingBackend>(
+pub(crate) fn draw_dashed<DB: DrawingBackend>(
     chart: &mut Ctx<'_, DB>,
     v: &[f64],
     n: usize,
@@ -891,7 +952,7 @@ fn draw_dashed<DB: DrawingBackend>(
 }
 
 /// P50 line over a P10-P90 band (and optionally a P25-P75 band).
-fn draw_banded<DB: DrawingBackend>(
+pub(crate) fn draw_banded<DB: DrawingBackend>(
     chart: &mut Ctx<'_, DB>,
     b: &Band,
     n: usize,
@@ -905,7 +966,7 @@ fn draw_banded<DB: DrawingBackend>(
     draw_line(chart, &b.p50, n, color, LINE_WIDTH)
 }
 
-fn band_max(b: &Band) -> f64 {
+pub(crate) fn band_max(b: &Band) -> f64 {
     max_finite([b.p10.as_slice(), b.p25.as_slice(), b.p50.as_slice(), b.p75.as_slice(), b.p90.as_slice()])
 }
 
@@ -915,7 +976,7 @@ fn band_max(b: &Band) -> f64 {
 
 /// How a legend entry is drawn.
 #[derive(Clone, Copy)]
-enum Swatch {
+pub(crate) enum Swatch {
     /// Solid line.
     Line(RGBColor),
     /// Dashed line.
@@ -930,12 +991,12 @@ enum Swatch {
     Marker(RGBColor),
 }
 
-struct LegendItem {
-    swatch: Swatch,
-    label: String,
+pub(crate) struct LegendItem {
+    pub(crate) swatch: Swatch,
+    pub(crate) label: String,
 }
 
-fn item(swatch: Swatch, label: impl Into<String>) -> LegendItem {
+pub(crate) fn item(swatch: Swatch, label: impl Into<String>) -> LegendItem {
     LegendItem { swatch, label: label.into() }
 }
 
@@ -1011,17 +1072,41 @@ fn frame<DB: DrawingBackend>(
     data: &ChartData,
     legend: &[LegendItem],
 ) -> Result<DrawingArea<DB, Shift>, ChartError> {
-    let root = cv.root;
-    root.fill(&WHITE).map_err(draw_err)?;
-    let top_left = (HPos::Left, VPos::Top);
-    cv.text(kind.title(), (MARGIN_X, 24), TITLE_SIZE, true, TEXT, top_left)?;
     let subtitle = format!(
         "{} \u{00b7} {} runs \u{00b7} seed {}",
         data.scenario_name,
         group_thousands(&data.runs.to_string()),
         data.seed
     );
-    cv.text(&subtitle, (MARGIN_X, 82), SUBTITLE_SIZE, false, MUTED, top_left)?;
+    let source = format!("Source: buildout v{}, scenario file {}", data.version, data.scenario_file);
+    frame_with(
+        cv,
+        &Heading { title: kind.title(), subtitle: &subtitle, source: &source, note: kind.reading_note() },
+        legend,
+    )
+}
+
+/// The texts around a chart: title and subtitle at the top, source line and reading
+/// note at the bottom.
+pub(crate) struct Heading<'a> {
+    pub(crate) title: &'a str,
+    pub(crate) subtitle: &'a str,
+    pub(crate) source: &'a str,
+    pub(crate) note: &'a str,
+}
+
+/// Draw the title, subtitle, legend (rows below the plot) and the source line with the
+/// reading note; return the plot area.
+pub(crate) fn frame_with<DB: DrawingBackend>(
+    cv: &Canvas<'_, '_, DB>,
+    heading: &Heading<'_>,
+    legend: &[LegendItem],
+) -> Result<DrawingArea<DB, Shift>, ChartError> {
+    let root = cv.root;
+    root.fill(&WHITE).map_err(draw_err)?;
+    let top_left = (HPos::Left, VPos::Top);
+    cv.text(heading.title, (MARGIN_X, 24), TITLE_SIZE, true, TEXT, top_left)?;
+    cv.text(heading.subtitle, (MARGIN_X, 82), SUBTITLE_SIZE, false, MUTED, top_left)?;
 
     let (pos, rows) = legend_layout(root, legend)?;
     let h = HEIGHT as i32;
@@ -1040,17 +1125,9 @@ fn frame<DB: DrawingBackend>(
         )?;
     }
 
-    let source = format!("Source: buildout v{}, scenario file {}", data.version, data.scenario_file);
     let bottom_left = (HPos::Left, VPos::Bottom);
-    cv.text(&source, (MARGIN_X, h - 12), SOURCE_SIZE, false, MUTED, bottom_left)?;
-    cv.text(
-        kind.reading_note(),
-        (WIDTH as i32 - MARGIN_X, h - 12),
-        SOURCE_SIZE,
-        false,
-        MUTED,
-        (HPos::Right, VPos::Bottom),
-    )?;
+    cv.text(heading.source, (MARGIN_X, h - 12), SOURCE_SIZE, false, MUTED, bottom_left)?;
+    cv.text(heading.note, (WIDTH as i32 - MARGIN_X, h - 12), SOURCE_SIZE, false, MUTED, (HPos::Right, VPos::Bottom))?;
 
     let bottom = legend_top - 4;
     Ok(root.margin(HEADER_H as u32, (h - bottom).max(0) as u32, 0, 0))
@@ -1191,7 +1268,7 @@ fn power<DB: DrawingBackend>(cv: &Canvas<'_, '_, DB>, d: &ChartData) -> Result<(
 }
 
 /// Stack layers (each 0..1 per month) into (lower, upper) cumulative bounds.
-fn stack(layers: &[&[f64]], n: usize, normalise: bool) -> Vec<(Vec<f64>, Vec<f64>)> {
+pub(crate) fn stack(layers: &[&[f64]], n: usize, normalise: bool) -> Vec<(Vec<f64>, Vec<f64>)> {
     let clean = |v: f64| if v.is_finite() && v > 0.0 { v } else { 0.0 };
     let get = |l: &[f64], i: usize| clean(l.get(i).copied().unwrap_or(0.0));
     let totals: Vec<f64> = (0..n).map(|i| layers.iter().map(|l| get(l, i)).sum()).collect();
@@ -1216,7 +1293,7 @@ fn stack(layers: &[&[f64]], n: usize, normalise: bool) -> Vec<(Vec<f64>, Vec<f64
     out
 }
 
-fn draw_stack<DB: DrawingBackend>(
+pub(crate) fn draw_stack<DB: DrawingBackend>(
     c: &mut Ctx<'_, DB>,
     bounds: &[(Vec<f64>, Vec<f64>)],
     colors: &[RGBColor],
@@ -1233,7 +1310,7 @@ fn draw_stack<DB: DrawingBackend>(
 }
 
 /// Thin white lines at 25/50/75 % over filled areas, so values can be read.
-fn draw_pct_guides<DB: DrawingBackend>(c: &mut Ctx<'_, DB>, xmax: f64) -> Result<(), ChartError> {
+pub(crate) fn draw_pct_guides<DB: DrawingBackend>(c: &mut Ctx<'_, DB>, xmax: f64) -> Result<(), ChartError> {
     for g in [0.25, 0.5, 0.75] {
         c.draw_series(std::iter::once(PathElement::new(
             vec![(0.0, g), (xmax, g)],
@@ -1245,7 +1322,7 @@ fn draw_pct_guides<DB: DrawingBackend>(c: &mut Ctx<'_, DB>, xmax: f64) -> Result
 }
 
 /// Label each stacked area inside itself where it is thick enough.
-fn label_areas<DB: DrawingBackend>(
+pub(crate) fn label_areas<DB: DrawingBackend>(
     cv: &Canvas<'_, '_, DB>,
     c: &Ctx<'_, DB>,
     labels: &[&str],
@@ -1262,9 +1339,19 @@ fn label_areas<DB: DrawingBackend>(
         let Some(i) = (0..n).rev().find(|&j| thick(j) >= best * 0.9) else {
             continue;
         };
-        let xi = (i as f64).clamp(cv.x.max * 0.12, cv.x.max * 0.88);
+        // Keep the whole label inside the plot, also in narrow panels.
+        let (xr, _) = c.plotting_area().get_pixel_range();
+        let half = c.plotting_area().estimate_text_size(label, &bold_style(LABEL_SIZE, TEXT)).map_err(draw_err)?.0
+            as f64
+            / 2.0
+            + 10.0;
+        let margin = (half / (xr.end - xr.start).max(1) as f64 * cv.x.max).min(cv.x.max / 2.0);
+        let xi = (i as f64).clamp(cv.x.max * 0.12, cv.x.max * 0.88).clamp(margin, cv.x.max - margin);
         let j = (xi.round() as usize).min(n.saturating_sub(1));
         let (l, h) = (lo.get(j).copied().unwrap_or(0.0), hi.get(j).copied().unwrap_or(0.0));
+        if !(l.is_finite() && h.is_finite()) {
+            continue;
+        }
         let (_, ya) = c.backend_coord(&(xi, l));
         let (_, yb) = c.backend_coord(&(xi, h));
         if (ya - yb).abs() < 40 {

@@ -41,7 +41,7 @@ pub fn earliest_start(items: &[Compared<'_>]) -> Option<YearMonth> {
 }
 
 /// Month offset of a scenario's month 0 from the comparison's month 0.
-fn offset(item: &Compared<'_>, origin: YearMonth) -> usize {
+pub(crate) fn offset(item: &Compared<'_>, origin: YearMonth) -> usize {
     item.scenario.start().months_since(origin).max(0) as usize
 }
 
@@ -238,7 +238,7 @@ with the others (common random numbers), so differences come from the scenarios,
     }
     h.push_str("</ul>\n");
     for (caption, svg) in charts_svg {
-        let svg = svg.find("<svg").map_or(svg.as_str(), |i| &svg[i..]);
+        let svg = super::report::inline_svg(svg.find("<svg").map_or(svg.as_str(), |i| &svg[i..]), caption);
         let _ = writeln!(h, "<figure>\n{svg}\n<figcaption>{}</figcaption>\n</figure>", esc(caption));
     }
     h.push_str("</body>\n</html>\n");

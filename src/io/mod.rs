@@ -4,6 +4,7 @@
 pub mod brief;
 pub mod charts;
 pub mod compare;
+pub mod compare_charts;
 pub mod csv;
 pub mod format;
 pub mod inherit;

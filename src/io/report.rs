@@ -46,7 +46,7 @@ pub fn format_headline_value(v: Option<f64>) -> String {
 
 /// Turn plotters' standalone SVG into an inline `<svg>` element for HTML:
 /// drop the XML namespace URL (HTML parsers supply it) and add an accessible name.
-fn inline_svg(svg: &str, title: &str) -> String {
+pub(crate) fn inline_svg(svg: &str, title: &str) -> String {
     let svg = svg.replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1);
     let attrs =
         format!("<svg role=\"img\" aria-label=\"{}\" preserveAspectRatio=\"xMidYMid meet\" ", escape_html(title));

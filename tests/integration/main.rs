@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod charts;
+mod compare_charts;
 mod determinism;
 mod errors;
 mod hostile;

@@ -18,7 +18,7 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run the Monte Carlo and write summary.csv and headline.json.
+    /// Run the Monte Carlo; write summary.csv, headline.json, charts and report.html.
     Run(RunArgs),
     /// Check a scenario file and print its problems and warnings.
     Validate(ValidateArgs),
@@ -35,27 +35,11 @@ pub enum Command {
 pub struct RunArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
-    /// Number of runs (default: the scenario's `runs`, else 10,000).
-    #[arg(long)]
-    pub runs: Option<u64>,
-    /// Master seed (default: the scenario's `seed`, else 42).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads (default: one per core). Results do not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
-    /// Output folder (default: output/<scenario file stem>/).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// No progress bar and no summary table.
-    #[arg(long)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub options: SimOptions,
     /// Also write trace-I.csv: every event of run I with the state after it.
     #[arg(long, value_name = "I")]
     pub trace: Option<u64>,
-    /// Which chart files to write.
-    #[arg(long, value_enum, default_value_t = ChartFormats::All)]
-    pub charts: ChartFormats,
     /// Do not write report.html.
     #[arg(long)]
     pub no_report: bool,
@@ -143,29 +127,17 @@ pub const MAX_THREADS: usize = 1024;
 
 /// The output folder when `--out` is not given: output/<scenario file stem>/.
 pub fn default_out(scenario: &std::path::Path) -> PathBuf {
-    let stem = scenario.file_stem().map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
-    PathBuf::from("output").join(stem)
+    PathBuf::from("output").join(stem_of(scenario))
 }
 
 impl RunArgs {
     /// Checks ranges and fills the default output folder.
     pub fn into_config(self) -> Result<RunConfig, AppError> {
-        if let Some(r) = self.runs {
-            if r == 0 || r > MAX_RUNS {
-                return Err(AppError::Usage(format!("--runs {r} is out of range: give 1 to {MAX_RUNS}")));
-            }
-        }
-        if let Some(t) = self.threads {
-            if t == 0 || t > MAX_THREADS {
-                return Err(AppError::Usage(format!("--threads {t} is out of range: give 1 to {MAX_THREADS}")));
-            }
-        }
-        let out = self.out.unwrap_or_else(|| match self.shard {
+        self.options.check()?;
+        let out = self.options.out.clone().unwrap_or_else(|| match self.shard {
             // A partial must not replace the folder a whole run writes.
             Some(sh) => {
-                let whole = default_out(&self.scenario);
-                let stem = whole.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-                whole.with_file_name(format!("{stem}.shard-{}-of-{}", sh.index, sh.count))
+                PathBuf::from("output").join(format!("{}.shard-{}-of-{}", stem_of(&self.scenario), sh.index, sh.count))
             }
             None => default_out(&self.scenario),
         });
@@ -174,13 +146,13 @@ impl RunArgs {
         }
         Ok(RunConfig {
             scenario: self.scenario,
-            runs: self.runs,
-            seed: self.seed,
-            threads: self.threads,
+            runs: self.options.runs,
+            seed: self.options.seed,
+            threads: self.options.threads,
             out,
-            quiet: self.quiet,
+            quiet: self.options.quiet,
             trace: self.trace,
-            charts: self.charts,
+            charts: self.options.charts,
             report: !self.no_report,
             shard: self.shard,
             timings: self.timings,
@@ -188,19 +160,19 @@ impl RunArgs {
     }
 }
 
-/// The Monte Carlo options shared by `compare` and `sweep` (as in `run`).
+/// The Monte Carlo options of `run`, `compare` and `sweep`.
 #[derive(Debug, Clone, Args)]
 pub struct SimOptions {
-    /// Number of runs per scenario (default: the first scenario's `runs`).
+    /// Number of runs per scenario (default: the (first) scenario's `runs`, else 10,000).
     #[arg(long)]
     pub runs: Option<u64>,
-    /// Master seed, the same for every scenario (default: the first scenario's `seed`).
+    /// Master seed, the same for every scenario (default: the (first) scenario's `seed`, else 42).
     #[arg(long)]
     pub seed: Option<u64>,
     /// Worker threads (default: one per core). Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
-    /// Output folder.
+    /// Output folder (default: output/<scenario file stem>/, or a name built from the stems).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// No progress bar and no summary table.

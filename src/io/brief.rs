@@ -116,8 +116,44 @@ fn longest_stretch(share: &[f64], level: f64) -> Option<(usize, usize)> {
     best
 }
 
-/// One sentence per constraint on when it binds, e.g. "Power binds in 62% of runs on
-/// average from 2028-03 to 2029-11".
+/// Share of runs from which a constraint counts as binding "in a sizeable share of runs".
+pub const BINDS_THRESHOLD: f64 = 0.10;
+
+fn percent(x: f64) -> String {
+    format!("{:.0}%", x * 100.0)
+}
+
+/// One clause per constraint (power, then space) on when it binds, and one on how often
+/// nothing waits, e.g. "power binds in 62% of runs at its peak (2028-11), in most runs
+/// from 2028-03 to 2029-11". Shared by report.html and compare.
+pub fn binding_clauses(scenario: &Scenario, summary: &Summary) -> Vec<String> {
+    let date = |m: usize| scenario.date_of(m as u32);
+    let mut clauses = Vec::new();
+    for (b, name) in [(Binding::Power, "power"), (Binding::Space, "space")] {
+        let share: Vec<f64> = summary.binding_share.iter().map(|row| row[b.index()]).collect();
+        let (peak_month, peak) =
+            share.iter().copied().enumerate().fold((0, 0.0), |acc, (m, s)| if s > acc.1 { (m, s) } else { acc });
+        clauses.push(if peak < BINDS_THRESHOLD {
+            format!("{name} binds in under 10% of runs in every month (at most {})", percent(peak))
+        } else {
+            let window = match longest_stretch(&share, 0.5) {
+                Some((a, z)) => format!("in most runs from {} to {}", date(a), date(z)),
+                None => {
+                    let first = share.iter().position(|&v| v >= BINDS_THRESHOLD).unwrap_or(0);
+                    let last = share.iter().rposition(|&v| v >= BINDS_THRESHOLD).unwrap_or(first);
+                    format!("in at least 10% of runs from {} to {}", date(first), date(last))
+                }
+            };
+            format!("{name} binds in {} of runs at its peak ({}), {window}", percent(peak), date(peak_month))
+        });
+    }
+    let months = summary.binding_share.len().max(1) as f64;
+    let chips = summary.binding_share.iter().map(|row| row[Binding::Chips.index()]).sum::<f64>() / months;
+    clauses.push(format!("nothing waits (chips bind) in {} of run-months", percent(chips)));
+    clauses
+}
+
+/// The report's paragraph on what binds: the horizon figure, then one sentence per clause.
 pub fn binding_text(scenario: &Scenario, summary: &Summary) -> String {
     let h = &summary.headline;
     let mut sentences = vec![format!(
@@ -128,37 +164,11 @@ pub fn binding_text(scenario: &Scenario, summary: &Summary) -> String {
         format_thousands(h.operational_at_horizon.p10()),
         format_thousands(h.operational_at_horizon.p90()),
     )];
-    for (b, what, why) in [
-        (Binding::Power, "Power", "chips sit in built halls waiting for grid power"),
-        (Binding::Space, "Space", "chips wait because no ready data centre has room"),
-    ] {
-        let share: Vec<f64> = summary.binding_share.iter().map(|row| row[b.index()]).collect();
-        let (peak_month, peak) =
-            share.iter().copied().enumerate().fold((0, 0.0), |acc, (m, s)| if s > acc.1 { (m, s) } else { acc });
-        let date = |m: usize| scenario.date_of(m as u32);
-        sentences.push(match longest_stretch(&share, 0.5) {
-            Some((a, z)) => {
-                let mean = share[a..=z].iter().sum::<f64>() / (z - a + 1) as f64;
-                format!(
-                    "{what} binds in {:.0}% of runs on average from {} to {} ({why}), peaking at {:.0}% in {}.",
-                    mean * 100.0,
-                    date(a),
-                    date(z),
-                    peak * 100.0,
-                    date(peak_month)
-                )
-            }
-            None if peak >= 0.05 => {
-                format!("{what} binds in a minority of runs, at most {:.0}% (in {}).", peak * 100.0, date(peak_month))
-            }
-            None => format!("{what} rarely binds (in under 5% of runs in every month)."),
-        });
+    for clause in binding_clauses(scenario, summary) {
+        let mut chars = clause.chars();
+        let first = chars.next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
+        sentences.push(format!("{first}{}.", chars.as_str()));
     }
-    let chips = summary.binding_share.iter().filter(|row| row[Binding::Chips.index()] >= 0.5).count();
-    sentences.push(format!(
-        "In {chips} of {} months most runs are chip-limited: every delivered chip is placed.",
-        summary.months
-    ));
     sentences.join(" ")
 }
 

@@ -2,9 +2,11 @@
 //! side by side) and `compare.html` (a self-contained report), each a pure render
 //! function over the scenarios' summaries.
 
+use super::brief::binding_clauses;
 use super::charts::format_thousands as grouped;
 use super::format::number;
 use super::json::headline_value;
+use super::report::escape_html;
 use crate::core::date::YearMonth;
 use crate::core::metrics::{Binding, METRIC_NAMES};
 use crate::core::scenario::Scenario;
@@ -108,46 +110,13 @@ pub fn render_compare_json(items: &[Compared<'_>], seed: u64) -> String {
     text
 }
 
-/// Share threshold above which a state is said to bind "in a sizeable share of runs".
-pub const BINDS_THRESHOLD: f64 = 0.10;
-
 fn pct(x: f64) -> String {
     format!("{:.0}%", x * 100.0)
 }
 
-/// One sentence on what binds: for power and space, the months in which the state holds
-/// chips back in at least 10% of runs and its peak share; then how often nothing waits.
+/// One sentence on what binds in one scenario (the clauses of `brief::binding_clauses`).
 pub fn binding_sentence(c: &Compared<'_>) -> String {
-    let shares = &c.summary.binding_share;
-    let date = |m: usize| c.scenario.date_of(m as u32).to_string();
-    let mut parts = Vec::new();
-    for b in [Binding::Power, Binding::Space] {
-        let name = if b == Binding::Power { "power" } else { "space" };
-        let series: Vec<f64> = shares.iter().map(|s| s[b.index()]).collect();
-        let (peak_m, peak) =
-            series.iter().enumerate().fold((0, 0.0), |acc, (m, &v)| if v > acc.1 { (m, v) } else { acc });
-        if peak < BINDS_THRESHOLD {
-            parts.push(format!("{name} binds in under 10% of runs in every month (at most {})", pct(peak)));
-        } else {
-            let first = series.iter().position(|&v| v >= BINDS_THRESHOLD).unwrap_or(0);
-            let last = series.iter().rposition(|&v| v >= BINDS_THRESHOLD).unwrap_or(first);
-            parts.push(format!(
-                "{name} binds in {} of runs at its peak ({}) and in at least 10% of runs from {} to {}",
-                pct(peak),
-                date(peak_m),
-                date(first),
-                date(last)
-            ));
-        }
-    }
-    let months = shares.len().max(1) as f64;
-    let chips_only = shares.iter().map(|s| s[Binding::Chips.index()]).sum::<f64>() / months;
-    parts.push(format!("nothing waits (chips bind) in {} of run-months", pct(chips_only)));
-    format!("{}: {}.", c.label, parts.join("; "))
-}
-
-fn esc(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    format!("{}: {}.", c.label, binding_clauses(c.scenario, c.summary).join("; "))
 }
 
 fn triple(s: &Stats) -> String {
@@ -169,7 +138,7 @@ fn month_triple(c: &Compared<'_>, r: &Reached) -> String {
 pub fn headline_rows(items: &[Compared<'_>]) -> Vec<(String, Vec<String>)> {
     let row = |name: &str, f: &dyn Fn(&Compared<'_>) -> String| (name.to_string(), items.iter().map(f).collect());
     vec![
-        row("scenario name", &|c| esc(c.scenario.name())),
+        row("scenario name", &|c| escape_html(c.scenario.name())),
         row("ordered chips", &|c| grouped(c.summary.headline.ordered_chips as f64)),
         row("operational chips at horizon (P10 / P50 / P90)", &|c| {
             format!(
@@ -203,7 +172,7 @@ pub fn headline_rows(items: &[Compared<'_>]) -> Vec<(String, Vec<String>)> {
 /// a sentence per scenario on what binds, and the charts inlined as SVG.
 pub fn render_compare_html(items: &[Compared<'_>], seed: u64, charts_svg: &[(String, String)]) -> String {
     let mut h = String::new();
-    let title = items.iter().map(|c| esc(&c.label)).collect::<Vec<_>>().join(" vs ");
+    let title = items.iter().map(|c| escape_html(&c.label)).collect::<Vec<_>>().join(" vs ");
     let _ = write!(
         h,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>buildout compare: {title}</title>\n\
@@ -222,11 +191,11 @@ with the others (common random numbers), so differences come from the scenarios,
     );
     h.push_str("<h2>Headline figures</h2>\n<table>\n<thead><tr><th>figure</th>");
     for c in items {
-        let _ = write!(h, "<th>{}<br><small>{}</small></th>", esc(&c.label), esc(&c.file));
+        let _ = write!(h, "<th>{}<br><small>{}</small></th>", escape_html(&c.label), escape_html(&c.file));
     }
     h.push_str("</tr></thead>\n<tbody>\n");
     for (name, cells) in headline_rows(items) {
-        let _ = write!(h, "<tr><td>{}</td>", esc(&name));
+        let _ = write!(h, "<tr><td>{}</td>", escape_html(&name));
         for cell in cells {
             let _ = write!(h, "<td>{cell}</td>");
         }
@@ -234,12 +203,12 @@ with the others (common random numbers), so differences come from the scenarios,
     }
     h.push_str("</tbody>\n</table>\n<h2>What binds</h2>\n<ul>\n");
     for c in items {
-        let _ = writeln!(h, "<li>{}</li>", esc(&binding_sentence(c)));
+        let _ = writeln!(h, "<li>{}</li>", escape_html(&binding_sentence(c)));
     }
     h.push_str("</ul>\n");
     for (caption, svg) in charts_svg {
         let svg = super::report::inline_svg(svg.find("<svg").map_or(svg.as_str(), |i| &svg[i..]), caption);
-        let _ = writeln!(h, "<figure>\n{svg}\n<figcaption>{}</figcaption>\n</figure>", esc(caption));
+        let _ = writeln!(h, "<figure>\n{svg}\n<figcaption>{}</figcaption>\n</figure>", escape_html(caption));
     }
     h.push_str("</body>\n</html>\n");
     h

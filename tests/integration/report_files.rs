@@ -53,7 +53,10 @@ fn report_headline_table_matches_headline_json() {
     ));
     assert_eq!(headline["stranded_chip_months"]["p50"], 104000);
     assert!(html.contains("<td class=\"p50\">104,000</td>"));
-    assert!(html.contains("Power binds in 100% of runs on average from 2026-01 to 2026-12"), "binding sentence");
+    assert!(
+        html.contains("Power binds in 100% of runs at its peak (2026-01), in most runs from 2026-01 to 2026-12."),
+        "binding sentence"
+    );
     assert_eq!(html.matches("<svg").count(), 5);
     assert!(!html.contains("<script") && !html.contains("http://") && !html.contains("https://"));
 }

@@ -159,3 +159,76 @@ fn date_format_and_order() {
         "horizon 2025-12 must be after start 2026-01",
     );
 }
+
+#[test]
+fn negative_count_and_out_of_window_target() {
+    check(
+        |t| t.replace("count = 10000", "count = -5"),
+        Some((29, 9)),
+        "`count` = -5 must be a whole number between 0 and 1000000000",
+    );
+    check(
+        |t| format!("{t}\n[target]\noperational = 10\nby = \"2035-01\"\n"),
+        Some((35, 6)),
+        "`by` = 2035-01 must lie between start 2026-01 and horizon 2026-12",
+    );
+}
+
+#[test]
+fn distribution_with_the_wrong_parameters() {
+    check(
+        |t| {
+            t.replace(
+                "arrive = \"2026-03\"",
+                "arrive = \"2026-03\"\ndelay_months = { dist = \"lognormal\", median = 3, p95 = 12 }",
+            )
+        },
+        Some((32, 16)),
+        "`delay_months`: \"lognormal\" takes exactly {median, p90} or {p5, p95}",
+    );
+}
+
+#[test]
+fn named_site_of_another_owner_and_duplicate_names() {
+    check(
+        |t| t.replace("owner = \"gov\"\narrive", "owner = \"corp\"\nsite = \"S1\"\narrive"),
+        Some((31, 8)),
+        "site \"S1\" belongs to \"gov\", not to this delivery's owner \"corp\": name one of \"corp\"'s sites or change the owner",
+    );
+    check(
+        |t| {
+            format!("{t}\n[[sites]]\nname = \"S1\"\nowner = \"gov\"\nregion = \"r1\"\nit_mw = 1\npue = 1\nready = \"2026-01\"\n")
+        },
+        Some((34, 8)),
+        "site \"S1\" is defined twice: site names must be unique",
+    );
+}
+
+#[test]
+fn every_error_in_the_file_is_reported_at_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = BASE.replace("chip = \"us1\"", "chip = \"us2\"").replace("pue = 1.2", "pue = 0.5");
+    let bad = write(dir.path(), "bad.toml", &text);
+    let o = run(&["validate", bad.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains(":23:7: error: `pue`") && stderr.contains(":28:8: error: unknown chip"), "{stderr}");
+}
+
+#[test]
+fn validate_warns_about_an_owner_without_sites() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = BASE.replace("owner = \"gov\"\narrive", "owner = \"nobody\"\narrive");
+    let file = write(dir.path(), "w.toml", &text);
+    let o = run(&["validate", file.to_str().expect("utf-8")]);
+    assert!(o.status.success());
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains(":30:9: warning: owner \"nobody\" has no site"), "{stderr}");
+}
+
+#[test]
+fn missing_file_and_bad_flags_are_bad_input() {
+    assert_eq!(run(&["run", "/nonexistent/x.toml", "--quiet"]).status.code(), Some(2));
+    assert_eq!(run(&["run", "x.toml", "--runs", "0"]).status.code(), Some(2));
+    assert_eq!(run(&["run", "x.toml", "--bogus"]).status.code(), Some(2));
+}

@@ -1,6 +1,5 @@
 //! The one integration-test binary: each module tests one promise of the tool.
 
-mod bad_input;
 mod charts;
 mod compare_charts;
 mod determinism;

@@ -5,8 +5,10 @@
 //! The quantile sketch keeps every distinct value exactly while a cell has at most
 //! `EXACT_LIMIT` of them (percentiles are then exact, numpy's linear interpolation). Past
 //! that it switches, for good, to logarithmic buckets of relative width
-//! `RELATIVE_ACCURACY` (the DDSketch construction): every reported percentile is then
-//! within 0.05% of the exact one, relative to its value.
+//! `RELATIVE_ACCURACY` (the DDSketch construction), and a rank inside a bucket is placed
+//! by spreading the bucket's values evenly over its range: every reported percentile is
+//! then within 0.05% of the exact one, relative to its value, and percentiles that fall
+//! in one bucket still differ as their ranks do.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -103,8 +105,10 @@ struct Buckets {
     positive_infinite: u64,
 }
 
+/// Ratio of a bucket's upper to lower bound: a bucket is RELATIVE_ACCURACY wide relative
+/// to its lower bound, so any point in it is within RELATIVE_ACCURACY of any value in it.
 fn gamma() -> f64 {
-    (1.0 + RELATIVE_ACCURACY) / (1.0 - RELATIVE_ACCURACY)
+    1.0 + RELATIVE_ACCURACY
 }
 
 /// Bucket i holds magnitudes in (gamma^(i-1), gamma^i].
@@ -112,10 +116,19 @@ fn bucket_index(magnitude: f64) -> i32 {
     (magnitude.ln() / gamma().ln()).ceil() as i32
 }
 
-/// The value that represents bucket i: within RELATIVE_ACCURACY of everything in it.
-fn bucket_value(index: i32) -> f64 {
-    let g = gamma();
-    2.0 * g.powi(index) / (g + 1.0)
+/// The bounds (gamma^(i-1), gamma^i] of bucket i.
+fn bucket_bounds(index: i32) -> (f64, f64) {
+    let upper = gamma().powi(index);
+    (upper / gamma(), upper)
+}
+
+/// The estimate for the value of rank `j` (0-based, ascending) among the `count` values
+/// of bucket i: the bucket's range split evenly by rank. It lies inside the bucket, so it
+/// is within RELATIVE_ACCURACY of the true value, and it keeps distinct ranks apart, so
+/// percentiles keep their spread even when it is narrower than a bucket.
+fn bucket_value(index: i32, j: u64, count: u64) -> f64 {
+    let (lower, upper) = bucket_bounds(index);
+    lower + (upper - lower) * (j as f64 + 0.5) / count.max(1) as f64
 }
 
 impl Buckets {
@@ -169,39 +182,40 @@ impl Buckets {
         }
     }
 
-    /// The value of rank `rank` (0-based) in ascending order; the representative of the
-    /// bucket is computed only for the bucket that holds the rank.
+    /// The value of rank `rank` (0-based) in ascending order; only the bucket that holds
+    /// the rank is evaluated.
     fn value_at_rank(&self, rank: u64) -> f64 {
         let mut seen = self.negative_infinite;
         if rank < seen {
             return f64::NEG_INFINITY;
         }
         for (&i, &c) in self.negative.iter().rev() {
-            seen += c;
-            if rank < seen {
-                return -bucket_value(i);
+            if rank < seen + c {
+                // Ascending values are descending magnitudes.
+                return -bucket_value(i, c - 1 - (rank - seen), c);
             }
+            seen += c;
         }
         seen += self.zeros;
         if rank < seen {
             return 0.0;
         }
         for (&i, &c) in &self.positive {
-            seen += c;
-            if rank < seen {
-                return bucket_value(i);
+            if rank < seen + c {
+                return bucket_value(i, rank - seen, c);
             }
+            seen += c;
         }
         if self.positive_infinite > 0 {
             return f64::INFINITY;
         }
         // Past the last value: the largest one (ranks are clamped by the caller).
-        if let Some((&i, _)) = self.positive.iter().next_back() {
-            bucket_value(i)
+        if let Some((&i, &c)) = self.positive.iter().next_back() {
+            bucket_value(i, c - 1, c)
         } else if self.zeros > 0 {
             0.0
-        } else if let Some((&i, _)) = self.negative.iter().next() {
-            -bucket_value(i)
+        } else if let Some((&i, &c)) = self.negative.iter().next() {
+            -bucket_value(i, 0, c)
         } else {
             f64::NEG_INFINITY
         }

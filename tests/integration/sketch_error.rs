@@ -72,3 +72,22 @@ proptest! {
         check(&values, split);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(12))]
+
+    /// A spread narrower than one bucket (here 0.03% of the value) keeps its percentiles
+    /// apart: ranks are spread over the bucket, not collapsed onto one representative.
+    #[test]
+    fn a_spread_narrower_than_a_bucket_keeps_its_percentiles_apart(seed in any::<u64>(), split in 0usize..10_000) {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        let values: Vec<f64> = (0..10_000).map(|_| 1_000_000.0 + rng.gen_range(0..300) as f64 + rng.gen::<f64>()).collect();
+        check(&values, split);
+        let mut s = Sketch::default();
+        values.iter().for_each(|&v| s.add(v));
+        s.flush();
+        let p: Vec<f64> = [5.0, 25.0, 50.0, 75.0, 95.0].iter().map(|&q| s.percentile(q).unwrap_or(f64::NAN)).collect();
+        prop_assert!(p.windows(2).all(|w| w[0] < w[1]), "percentiles collapsed: {:?}", p);
+    }
+}

@@ -6,7 +6,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// The validation cases shipped beside the repository.
-pub const VALIDATION_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/validation");
+/// The hand-derived validation cases, vendored from `../shared/validation` so the tests run
+/// from the repository alone; `validation_cases::the_vendored_cases_match_shared` checks
+/// the copy against the shared folder whenever it is there.
+pub const VALIDATION_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/validation");
+/// The shared source of the validation cases, beside the repository (may be absent).
+pub const SHARED_VALIDATION_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/validation");
 /// The reference scenario.
 pub const KOREA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/korea-260k.toml");
 /// A small chip-limited case used as a base for error examples (kept inline so the
@@ -95,7 +100,7 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `../shared/validation` beside the repository.
+/// The vendored validation cases (`tests/validation`).
 pub fn validation_dir() -> PathBuf {
     PathBuf::from(VALIDATION_DIR)
 }

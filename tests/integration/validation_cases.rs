@@ -1,7 +1,8 @@
-//! Every hand-derived case of ../shared/validation: load it, run it, and assert the
-//! values of its expected.json (exact where deterministic, within tolerance where a mean).
+//! Every hand-derived case of ../shared/validation (vendored in tests/validation): load it,
+//! run it, and assert the values of its expected.json (exact where deterministic, within
+//! tolerance where a mean).
 
-use crate::support::{load, parse_summary, summarize, validation_dir};
+use crate::support::{load, parse_summary, summarize, validation_dir, SHARED_VALIDATION_DIR};
 use buildout::io::csv::render_summary;
 use buildout::io::json::render_headline;
 use serde_json::Value;
@@ -122,5 +123,23 @@ fn every_case_in_expected_json_has_a_test() {
     ];
     for id in ids {
         assert!(known.contains(&id), "case {id} in expected.json has no test here: add one");
+    }
+}
+
+#[test]
+fn the_vendored_cases_match_shared() {
+    let shared = std::path::Path::new(SHARED_VALIDATION_DIR);
+    let Ok(entries) = std::fs::read_dir(shared) else {
+        eprintln!("../shared/validation is not beside the repository: checked the vendored copy only");
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !(name.ends_with(".toml") || name == "expected.json") {
+            continue;
+        }
+        let vendored = std::fs::read(validation_dir().join(&name)).unwrap_or_default();
+        let source = std::fs::read(entry.path()).expect("readable");
+        assert!(vendored == source, "tests/validation/{name} differs from ../shared/validation/{name}: copy it again");
     }
 }

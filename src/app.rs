@@ -9,7 +9,7 @@ use crate::core::stats::Aggregate;
 use crate::core::stats::Summary;
 use crate::error::AppError;
 use crate::io::brief::{chart_data, report_data};
-use crate::io::charts::{format_thousands, render_chart, ChartFormat, ChartKind};
+use crate::io::charts::{format_compact, format_thousands, render_chart, ChartFormat, ChartKind};
 use crate::io::csv::{render_summary, TraceWriter};
 use crate::io::json::render_headline;
 use crate::io::output::StagedDir;
@@ -407,9 +407,9 @@ pub fn human_summary(scenario: &Scenario, summary: &Summary, seed: u64, out: &st
         lines.push(format!(
             "{:<34} {} / {} / {}",
             "stranded capital (USD-months)",
-            format_thousands(c.p10()),
-            format_thousands(c.p50()),
-            format_thousands(c.p90())
+            format!("${}", format_compact(c.p10())),
+            format!("${}", format_compact(c.p50())),
+            format!("${}", format_compact(c.p90()))
         ));
     }
     if let Some(t) = &h.target {

@@ -110,8 +110,9 @@ pub fn simulate(
                     for run in lo..hi {
                         run_into(scenario, seed, run, &mut ws, &mut NoTrace, &mut record);
                         agg.add_run(scenario, &record);
+                        // The bar ticks once per run (an atomic add), not per event.
+                        progress.runs_done(1);
                     }
-                    progress.runs_done(hi.saturating_sub(lo));
                 }
                 // A poisoned lock means another worker panicked; the scope re-raises that.
                 if let Ok(mut list) = finished.lock() {

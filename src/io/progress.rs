@@ -19,9 +19,9 @@ impl RunProgress {
             ProgressBar::hidden()
         } else {
             let bar = ProgressBar::with_draw_target(Some(runs), ProgressDrawTarget::stderr());
-            if let Ok(style) =
-                ProgressStyle::with_template("{spinner} {msg} [{bar:40}] {pos}/{len} runs ({per_sec}, {eta} left)")
-            {
+            if let Ok(style) = ProgressStyle::with_template(
+                "{spinner} {msg} [{bar:40}] {pos}/{len} runs ({elapsed} so far, {eta} left)",
+            ) {
                 bar.set_style(style.progress_chars("=> "));
             }
             bar

@@ -405,11 +405,11 @@ pub fn human_summary(scenario: &Scenario, summary: &Summary, seed: u64, out: &st
     ];
     if let Some(c) = &h.stranded_capital_usd_months {
         lines.push(format!(
-            "{:<34} {} / {} / {}",
+            "{:<34} ${} / ${} / ${}",
             "stranded capital (USD-months)",
-            format!("${}", format_compact(c.p10())),
-            format!("${}", format_compact(c.p50())),
-            format!("${}", format_compact(c.p90()))
+            format_compact(c.p10()),
+            format_compact(c.p50()),
+            format_compact(c.p90())
         ));
     }
     if let Some(t) = &h.target {

@@ -4,14 +4,9 @@
 //! clean error that names file:line:col unless it concerns the whole file; a mutant
 //! that still validates runs two short runs without panicking.
 
+use super::load_property::check_load;
 use super::support::bundled;
-use buildout::core::run::run_one;
-use buildout::io::scenario_file::load_str;
 use proptest::prelude::*;
-use std::path::Path;
-
-/// Messages that concern the whole file and so have no line (docs/errors.md).
-const WHOLE_FILE: [&str; 3] = ["has no [scenario] table", "items; at most", "chips in all; at most"];
 
 /// Values a key may be given instead of its own.
 fn hostile_value() -> impl Strategy<Value = String> {
@@ -143,32 +138,7 @@ fn apply(text: &str, edits: &[Edit]) -> String {
 
 /// The property: no panic, and a rejection is a clean, placed error.
 fn check(text: &str) {
-    let path = Path::new("m.toml");
-    match load_str(path, text) {
-        Ok(loaded) => {
-            let s = &loaded.scenario;
-            if s.horizon_month() <= 120 && s.ordered_chips() <= 10_000_000 {
-                for run in 0..2 {
-                    let _ = run_one(s, 3, run);
-                }
-            }
-        }
-        Err(e) => {
-            assert!(e.errors >= 1, "a rejection without an error:\n{}", e.rendered);
-            let heads: Vec<&str> = e.rendered.lines().filter(|l| l.starts_with("m.toml")).collect();
-            assert!(!heads.is_empty(), "no diagnostic line:\n{}", e.rendered);
-            for line in heads {
-                let placed =
-                    line.strip_prefix("m.toml:").and_then(|rest| rest.split_once(": ")).is_some_and(|(pos, _)| {
-                        let mut it = pos.split(':');
-                        let ok = |p: Option<&str>| p.is_some_and(|p| p.parse::<usize>().is_ok_and(|n| n >= 1));
-                        ok(it.next()) && ok(it.next()) && it.next().is_none()
-                    });
-                let whole = line.starts_with("m.toml: ") && WHOLE_FILE.iter().any(|w| line.contains(w));
-                assert!(placed || whole, "a diagnostic without line:col:\n{line}\nin\n{}", e.rendered);
-            }
-        }
-    }
+    check_load("m.toml", text, 3, 10_000_000);
 }
 
 fn cases() -> u32 {

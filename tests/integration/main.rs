@@ -7,6 +7,8 @@ mod errors;
 mod hostile;
 mod inheritance;
 mod limits;
+#[path = "../common/load_property.rs"]
+mod load_property;
 mod output_safety;
 mod properties;
 mod report_files;

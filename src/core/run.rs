@@ -131,30 +131,47 @@ impl RunObserver for NoTrace {
     fn on_event(&mut self, _: &TraceRow<'_>) {}
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum LotState {
-    Installing,
-    Operational,
-    Gone,
-}
-
+/// Chips placed together from one delivery into one site (MODEL.md 8.8).
 #[derive(Debug, Clone, Copy)]
 struct Lot {
     delivery: u32,
     chip: u32,
     site: u32,
+    /// Chips placed; they move together to operational at commissioning.
     count: u64,
-    state: LotState,
+    /// The attrition group the lot joined at commissioning (`NO_GROUP` before).
+    group: u32,
+}
+
+/// Operational chips that attrition draws for at once. A lot that retires inside the
+/// horizon is a group of its own, since its survivors leave together; every other lot
+/// of a (site, chip type) joins that pair's one group, because the chips are then
+/// interchangeable and the sum of independent Binomial(n_i, p) losses is exactly
+/// Binomial(sum of n_i, p) (docs/model.md, "Binomial attrition").
+#[derive(Debug, Clone, Copy)]
+struct Group {
+    chip: u32,
+    site: u32,
+    /// Operational chips still working.
+    count: u64,
     /// (1 - monthly p)^n for n = `p_zero_count`: reused while the count stays put.
     p_zero: f64,
     p_zero_count: u64,
 }
+
+/// `Lot::group` of a lot not yet commissioned, and an empty pooled-group slot.
+const NO_GROUP: u32 = u32::MAX;
 
 /// Buffers reused from run to run so a run allocates only its record.
 #[derive(Default)]
 pub struct Workspace {
     queue: EventQueue<Event>,
     lots: Vec<Lot>,
+    /// Attrition groups, in the order they were formed.
+    groups: Vec<Group>,
+    /// Per (site, chip type): the group that pools its lots which never retire inside
+    /// the horizon, or `NO_GROUP`.
+    pooled_group: Vec<u32>,
     // Per delivery.
     arrival_month: Vec<f64>,
     waiting: Vec<u64>,
@@ -182,8 +199,8 @@ pub struct Workspace {
     /// (`NEVER_CHECKED` until then); skipped until one of its regions gains room.
     checked_at: Vec<u64>,
     clock: u64,
-    /// Operational lots with chips, by lot index (creation order): the attrition list.
-    operational_lots: Vec<u32>,
+    /// Groups with operational chips, by group index (formation order): the attrition list.
+    operational_groups: Vec<u32>,
     /// Sites whose chip counts changed since their kW figures were last refreshed.
     stale_sites: Vec<u32>,
     site_stale: Vec<bool>,
@@ -286,6 +303,8 @@ impl<'a> Engine<'a> {
         let (nd, ns, nc) = (s.deliveries.len(), s.sites.len(), s.chips.len());
         ws.queue.clear();
         ws.lots.clear();
+        ws.groups.clear();
+        reset_vec(&mut ws.pooled_group, ns * nc, NO_GROUP);
         reset_vec(&mut ws.arrival_month, nd, 0.0);
         reset_vec(&mut ws.waiting, nd, 0);
         reset_vec(&mut ws.probability_cancelled, nd, false);
@@ -303,7 +322,7 @@ impl<'a> Engine<'a> {
         reset_vec(&mut ws.region_stamp, s.regions.len(), 0);
         reset_vec(&mut ws.checked_at, nd, NEVER_CHECKED);
         ws.clock = 0;
-        ws.operational_lots.clear();
+        ws.operational_groups.clear();
         reset_vec(&mut ws.installing_by_chip, nc, 0);
         ws.failure_law.clear();
         ws.failure_law.extend(s.chips.iter().map(|c| FailureLaw::new(c.monthly_failure_probability)));
@@ -405,28 +424,43 @@ impl<'a> Engine<'a> {
             Event::Retirement(l) => {
                 let lot = self.ws.lots[l as usize];
                 let name = s.deliveries[lot.delivery as usize].timing.stream_key.as_str();
-                if lot.state != LotState::Operational || lot.count == 0 {
-                    return (name, 0, "retired");
+                // A retiring lot is its own group, so the group's survivors are the lot's.
+                let survivors = self.ws.groups[lot.group as usize].count;
+                if survivors > 0 {
+                    self.remove_chips(lot.group as usize, survivors);
                 }
-                self.remove_chips(l as usize, lot.count);
-                self.ws.lots[l as usize].state = LotState::Gone;
-                (name, lot.count, "retired")
+                (name, survivors, "retired")
             }
             Event::Commissioning(l) => {
-                let lot = &mut self.ws.lots[l as usize];
+                let lot = self.ws.lots[l as usize];
                 let name = s.deliveries[lot.delivery as usize].timing.stream_key.as_str();
-                lot.state = LotState::Operational;
-                let (chip, count, delivery) = (lot.chip as usize, lot.count, lot.delivery);
+                let (chip, count) = (lot.chip as usize, lot.count);
                 self.ws.installing_by_chip[chip] -= count;
                 self.ws.operational_by_chip[chip] += count;
-                if let Some(life) = s.chips[chip].life_months {
-                    self.push(time + life, delivery, Event::Retirement(l));
-                }
-                if count > 0 {
-                    // Keep the list in lot order: same-time commissionings may pop out of it.
-                    let ops = &mut self.ws.operational_lots;
-                    let pos = ops.partition_point(|&o| o < l);
-                    ops.insert(pos, l);
+                let retires_at = s.chips[chip].life_months.map(|life| time + life);
+                let group = match retires_at {
+                    Some(t) if t <= f64::from(s.horizon_month) => {
+                        self.push(t, lot.delivery, Event::Retirement(l));
+                        self.new_group(&lot)
+                    }
+                    _ => {
+                        let slot = lot.site as usize * s.chips.len() + chip;
+                        if self.ws.pooled_group[slot] == NO_GROUP {
+                            self.ws.pooled_group[slot] = self.new_group(&lot);
+                        }
+                        self.ws.pooled_group[slot]
+                    }
+                };
+                self.ws.lots[l as usize].group = group;
+                let g = &mut self.ws.groups[group as usize];
+                let was_empty = g.count == 0;
+                g.count += count;
+                if was_empty && count > 0 {
+                    // Keep the list in group order: groups leave it when they empty and
+                    // come back when they fill again.
+                    let ops = &mut self.ws.operational_groups;
+                    let pos = ops.partition_point(|&o| o < group);
+                    ops.insert(pos, group);
                 }
                 (name, count, "operational")
             }
@@ -482,39 +516,44 @@ impl<'a> Engine<'a> {
         }
     }
 
-    /// Section 4.5: each operational lot loses Binomial(n, monthly p) chips for good. Lots
-    /// are visited in creation order; lots with no operational chips draw nothing.
+    /// A new, empty attrition group for the chips of `lot`.
+    fn new_group(&mut self, lot: &Lot) -> u32 {
+        let index = self.ws.groups.len() as u32;
+        self.ws.groups.push(Group { chip: lot.chip, site: lot.site, count: 0, p_zero: 1.0, p_zero_count: 0 });
+        index
+    }
+
+    /// Section 4.5: each operational lot loses Binomial(n, monthly p) chips for good,
+    /// drawn one group of lots at a time (`Group`). Groups are visited in the order they
+    /// formed; groups with no operational chips draw nothing.
     fn attrition(&mut self) -> u64 {
         let mut total = 0;
-        let mut ops = std::mem::take(&mut self.ws.operational_lots);
-        for &l in &ops {
-            let lot = &mut self.ws.lots[l as usize];
-            if lot.state != LotState::Operational || lot.count == 0 {
+        let mut ops = std::mem::take(&mut self.ws.operational_groups);
+        for &g in &ops {
+            let group = &mut self.ws.groups[g as usize];
+            let law = &self.ws.failure_law[group.chip as usize];
+            let p = self.s.chips[group.chip as usize].monthly_failure_probability;
+            if p <= 0.0 || group.count == 0 {
                 continue;
             }
-            let law = &self.ws.failure_law[lot.chip as usize];
-            let p = self.s.chips[lot.chip as usize].monthly_failure_probability;
-            if p <= 0.0 {
-                continue;
-            }
-            if lot.p_zero_count != lot.count {
-                lot.p_zero = law.p_zero(lot.count);
-                lot.p_zero_count = lot.count;
+            if group.p_zero_count != group.count {
+                group.p_zero = law.p_zero(group.count);
+                group.p_zero_count = group.count;
             }
             if self.ws.record_draws {
-                self.ws.draws.push((lot.count, p));
+                self.ws.draws.push((group.count, p));
             }
-            let rng = &mut self.ws.site_streams[lot.site as usize];
-            let failed = law.sample(rng, lot.count, lot.p_zero);
+            let rng = &mut self.ws.site_streams[group.site as usize];
+            let failed = law.sample(rng, group.count, group.p_zero);
             if failed > 0 {
-                self.take_out(l as usize, failed);
+                self.take_out(g as usize, failed);
                 total += failed;
             }
         }
         self.settle_sites();
-        let lots = &self.ws.lots;
-        ops.retain(|&l| lots[l as usize].state == LotState::Operational && lots[l as usize].count > 0);
-        self.ws.operational_lots = ops;
+        let groups = &self.ws.groups;
+        ops.retain(|&g| groups[g as usize].count > 0);
+        self.ws.operational_groups = ops;
         total
     }
 
@@ -532,20 +571,20 @@ impl<'a> Engine<'a> {
         self.ws.region_used_kw[region] = self.region_used_facility_kw(region);
     }
 
-    /// Takes `n` chips of an operational lot out for good, freeing space and power at once.
-    fn remove_chips(&mut self, l: usize, n: u64) {
-        self.take_out(l, n);
+    /// Takes `n` operational chips of a group out for good, freeing space and power at once.
+    fn remove_chips(&mut self, g: usize, n: u64) {
+        self.take_out(g, n);
         self.settle_sites();
     }
 
-    /// Takes chips out of a lot's counts; `settle_sites` then refreshes the kW figures
-    /// (once per site, however many lots of it lost chips at a tick).
-    fn take_out(&mut self, l: usize, n: u64) {
+    /// Takes chips out of a group's counts; `settle_sites` then refreshes the kW figures
+    /// (once per site, however many groups of it lost chips at a tick).
+    fn take_out(&mut self, g: usize, n: u64) {
         let nc = self.s.chips.len();
         let ws = &mut *self.ws;
-        let lot = &mut ws.lots[l];
-        lot.count -= n;
-        let (chip, site) = (lot.chip as usize, lot.site as usize);
+        let group = &mut ws.groups[g];
+        group.count -= n;
+        let (chip, site) = (group.chip as usize, group.site as usize);
         ws.operational_by_chip[chip] -= n;
         ws.site_chips[site * nc + chip] -= n;
         ws.lost += n;
@@ -638,9 +677,7 @@ impl<'a> Engine<'a> {
                     chip: delivery.chip as u32,
                     site: site as u32,
                     count: k,
-                    state: LotState::Installing,
-                    p_zero: 1.0,
-                    p_zero_count: 0,
+                    group: NO_GROUP,
                 });
                 self.ws.installing_by_chip[delivery.chip] += k;
                 self.ws.site_chips[site * s.chips.len() + delivery.chip] += k;

@@ -1,5 +1,6 @@
 //! The one integration-test binary: each module tests one promise of the tool.
 
+mod attrition;
 mod charts;
 mod compare_charts;
 mod determinism;

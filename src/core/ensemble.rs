@@ -114,6 +114,9 @@ pub fn simulate(
                         progress.runs_done(1);
                     }
                 }
+                // Sorting the buffered values in here keeps that work parallel: the
+                // merges after the scope only combine settled summaries.
+                agg.flush();
                 // A poisoned lock means another worker panicked; the scope re-raises that.
                 if let Ok(mut list) = finished.lock() {
                     list.push(agg);

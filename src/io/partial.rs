@@ -12,7 +12,7 @@ pub const PARTIAL_FILE: &str = "partial.json";
 /// The `format` tag of a partial file.
 pub const FORMAT: &str = "buildout-partial";
 /// Bumped whenever the layout of a partial file changes.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// What every partial file starts with; checked before the aggregate is read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

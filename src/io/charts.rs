@@ -267,7 +267,7 @@ pub struct ChartData {
     pub scenario_name: String,
     /// Scenario file name, e.g. "korea-260k.toml", for the source line.
     pub scenario_file: String,
-    /// Tool version, e.g. "0.1.0", for the source line.
+    /// Tool version, e.g. "0.2.0", for the source line.
     pub version: String,
     /// Number of Monte Carlo runs.
     pub runs: u64,
@@ -1521,7 +1521,7 @@ pub fn sample_data() -> ChartData {
     ChartData {
         scenario_name: "Korea 260k sovereign compute".into(),
         scenario_file: "korea-260k.toml".into(),
-        version: "0.1.0".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
         runs: 10_000,
         seed: 42,
         dates,

@@ -122,7 +122,8 @@ fn svg_has_titles_axes_legend_dates_and_source() {
         assert!(svg.contains(">\n2027\n</text>"), "{kind:?}: no date label");
         assert!(svg.contains("Month"), "{kind:?}: no x axis title");
         assert!(svg.contains("Korea 260k sovereign compute \u{00b7} 10,000 runs \u{00b7} seed 42"));
-        assert!(svg.contains("buildout v0.1.0, scenario file korea-260k.toml"));
+        let source = format!("buildout v{}, scenario file korea-260k.toml", env!("CARGO_PKG_VERSION"));
+        assert!(svg.contains(&source), "{kind:?}: no source line {source:?}");
     }
 }
 

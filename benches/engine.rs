@@ -158,13 +158,24 @@ fn report() {
     println!("  c / (a + b) = {:.2}   (target <= 2)", c.as_secs_f64() / (a + b).as_secs_f64());
 
     let runs = 10_000;
-    let one = runs_per_second(&korea, runs, 1);
-    let two = runs_per_second(&korea, runs, 2);
+    // Best of three, alternating 1 and 2 threads, so a burst of other load on a shared
+    // machine hits both counts alike rather than one of them.
+    let (mut one, mut two) = (0.0f64, 0.0f64);
+    for _ in 0..3 {
+        one = one.max(runs_per_second(&korea, runs, 1));
+        two = two.max(runs_per_second(&korea, runs, 2));
+    }
     let per_run_events = events as f64;
-    println!("throughput, korea-260k, {runs} runs (events/s from run 0's {events} events per run):");
+    println!("throughput, korea-260k, {runs} runs, best of 3 (events/s from run 0's {events} events per run):");
     println!("  1 thread:  {one:9.0} runs/s  {:12.0} events/s", one * per_run_events);
     println!("  2 threads: {two:9.0} runs/s  {:12.0} events/s", two * per_run_events);
     println!("  2 vs 1 thread: {:.2}x   (target >= 1.85x on 2 cores)", two / one);
+    println!(
+        "  per run on 1 thread: {:.1} us, of which the run (c) {:.1} us and the statistics {:.1} us",
+        1e6 / one,
+        us(c),
+        1e6 / one - us(c)
+    );
 
     let big = load(&ten_times(KOREA));
     let c10 = run_time(&big, 200);

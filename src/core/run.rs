@@ -193,12 +193,13 @@ pub struct Workspace {
     /// Facility kW drawn by installing and operational chips, per region (a cache of
     /// `region_used_facility_kw`, refreshed whenever a site of the region changes).
     region_used_kw: Vec<f64>,
-    /// `clock` value when the region last gained room (power, a ready site, freed chips).
-    region_stamp: Vec<u64>,
-    /// Per delivery: `clock` when the allocation pass last found no room for it
-    /// (`NEVER_CHECKED` until then); skipped until one of its regions gains room.
-    checked_at: Vec<u64>,
-    clock: u64,
+    /// Waiting deliveries the next allocation pass looks at: those that arrived, or one
+    /// of whose candidate regions gained room (power, a ready site, freed chips), since
+    /// the last pass. Placing chips only ever takes room, so any other waiting delivery
+    /// would find none; the pass never visits it.
+    recheck: Vec<u32>,
+    /// Per delivery: whether it is in `recheck`.
+    queued: Vec<bool>,
     /// Groups with operational chips, by group index (formation order): the attrition list.
     operational_groups: Vec<u32>,
     /// Sites whose chip counts changed since their kW figures were last refreshed.
@@ -214,8 +215,9 @@ pub struct Workspace {
     delivered: u64,
     lost: u64,
     cancelled: u64,
-    dirty: bool,
     events_handled: u64,
+    /// When set, every allocation pass looks at every waiting delivery (for tests).
+    recheck_all: bool,
     /// When set, every attrition draw's (n, p) is kept in `draws` (for benchmarks).
     record_draws: bool,
     draws: Vec<(u64, f64)>,
@@ -225,6 +227,13 @@ impl Workspace {
     /// Events handled in the last run (for benchmarks).
     pub fn events_handled(&self) -> u64 {
         self.events_handled
+    }
+
+    /// Run the allocation pass after every event over every waiting delivery, as MODEL.md
+    /// 4.6 states it, instead of only over those that arrived or may have gained room
+    /// since the last pass. Results must not change: tests compare the two.
+    pub fn recheck_every_waiting_delivery(&mut self, on: bool) {
+        self.recheck_all = on;
     }
 
     /// Keep (or stop keeping) the (n, p) of every attrition draw of the next runs.
@@ -238,9 +247,6 @@ impl Workspace {
         &self.draws
     }
 }
-
-/// `checked_at` of a delivery the allocation pass has not yet looked at.
-const NEVER_CHECKED: u64 = u64::MAX;
 
 /// Runs one future of `scenario` with a fresh workspace.
 pub fn run_one(scenario: &Scenario, seed: u64, run: u64) -> RunRecord {
@@ -282,7 +288,12 @@ pub fn run_into<O: RunObserver>(
         while let Some((time, event)) = engine.ws.queue.pop_until(f64::from(month)) {
             engine.ws.events_handled += 1;
             let (item, chips, outcome) = engine.handle(time, event);
-            let placed = if engine.ws.dirty { engine.allocate(time) } else { 0 };
+            if engine.ws.recheck_all {
+                for i in 0..engine.ws.waiting_order.len() {
+                    engine.queue_recheck(engine.ws.waiting_order[i]);
+                }
+            }
+            let placed = if engine.ws.recheck.is_empty() { 0 } else { engine.allocate(time) };
             if O::ENABLED {
                 engine.observe(observer, time, event.kind(), item, chips, outcome, placed);
             }
@@ -319,9 +330,8 @@ impl<'a> Engine<'a> {
         reset_vec(&mut ws.region_headroom_mw, s.regions.len(), 0.0);
         reset_vec(&mut ws.shock_window, s.shocks.len(), None);
         reset_vec(&mut ws.region_used_kw, s.regions.len(), 0.0);
-        reset_vec(&mut ws.region_stamp, s.regions.len(), 0);
-        reset_vec(&mut ws.checked_at, nd, NEVER_CHECKED);
-        ws.clock = 0;
+        ws.recheck.clear();
+        reset_vec(&mut ws.queued, nd, false);
         ws.operational_groups.clear();
         reset_vec(&mut ws.installing_by_chip, nc, 0);
         ws.failure_law.clear();
@@ -341,7 +351,6 @@ impl<'a> Engine<'a> {
         ws.delivered = 0;
         ws.lost = 0;
         ws.cancelled = 0;
-        ws.dirty = false;
         ws.events_handled = 0;
         ws.draws.clear();
     }
@@ -503,13 +512,10 @@ impl<'a> Engine<'a> {
                     self.ws.arrival_month[i as usize] = time;
                     // Arrivals come in time order, so the new one goes after every earlier
                     // arrival and after equal-time arrivals earlier in the file.
-                    let pos = self.ws.waiting_order.partition_point(|&w| {
-                        let t = self.ws.arrival_month[w as usize];
-                        t < time || (t == time && w < i)
-                    });
+                    let arrival = &self.ws.arrival_month;
+                    let pos = self.ws.waiting_order.partition_point(|&w| arrives_before(arrival, w, i));
                     self.ws.waiting_order.insert(pos, i);
-                    self.ws.checked_at[i as usize] = NEVER_CHECKED;
-                    self.ws.dirty = true;
+                    self.queue_recheck(i);
                 }
                 (name, d.count, "arrived")
             }
@@ -557,12 +563,22 @@ impl<'a> Engine<'a> {
         total
     }
 
-    /// Records that `region` gained room, so waiting lots with a candidate there are
-    /// looked at again by the next allocation pass.
+    /// Records that `region` gained room, so waiting deliveries with a candidate there
+    /// are looked at again by the next allocation pass.
     fn gained_room(&mut self, region: usize) {
-        self.ws.clock += 1;
-        self.ws.region_stamp[region] = self.ws.clock;
-        self.ws.dirty = true;
+        for &d in &self.s.regions[region].placeable_deliveries {
+            if self.ws.waiting[d] > 0 {
+                self.queue_recheck(d as u32);
+            }
+        }
+    }
+
+    fn queue_recheck(&mut self, delivery: u32) {
+        let queued = &mut self.ws.queued[delivery as usize];
+        if !*queued {
+            *queued = true;
+            self.ws.recheck.push(delivery);
+        }
     }
 
     /// Refreshes the cached facility draw of the region of `site`.
@@ -639,24 +655,21 @@ impl<'a> Engine<'a> {
         (self.it_room(site, chip), fit(region_headroom_kw, power_kw * st.pue))
     }
 
-    /// Section 4.6: places waiting lots, oldest arrival first, into candidate sites.
+    /// Section 4.6: places waiting lots, oldest arrival first, into candidate sites. Only
+    /// the deliveries in `recheck` are looked at, in waiting order.
     fn allocate(&mut self, time: f64) -> u64 {
-        self.ws.dirty = false;
         let s = self.s;
         let mut placed_total = 0;
-        let mut i = 0;
-        while i < self.ws.waiting_order.len() {
-            let d = self.ws.waiting_order[i] as usize;
-            let delivery = &s.deliveries[d];
-            let checked = self.ws.checked_at[d];
-            // Placing chips only ever takes room, so a lot that found none stays put until
-            // one of its candidate regions gains some.
-            if checked != NEVER_CHECKED
-                && delivery.candidates.iter().all(|&c| self.ws.region_stamp[s.sites[c].region] <= checked)
-            {
-                i += 1;
+        let mut recheck = std::mem::take(&mut self.ws.recheck);
+        let arrival = &self.ws.arrival_month;
+        recheck.sort_unstable_by(|&a, &b| arrival[a as usize].total_cmp(&arrival[b as usize]).then(a.cmp(&b)));
+        for &d in &recheck {
+            let d = d as usize;
+            self.ws.queued[d] = false;
+            if self.ws.waiting[d] == 0 {
                 continue;
             }
+            let delivery = &s.deliveries[d];
             for &site in &delivery.candidates {
                 if self.ws.waiting[d] == 0 {
                     break;
@@ -686,12 +699,14 @@ impl<'a> Engine<'a> {
                 self.push(time + self.ws.install_months[site], d as u32, Event::Commissioning(lot));
             }
             if self.ws.waiting[d] == 0 {
-                self.ws.waiting_order.remove(i);
-            } else {
-                self.ws.checked_at[d] = self.ws.clock;
-                i += 1;
+                let arrival = &self.ws.arrival_month;
+                let pos = self.ws.waiting_order.partition_point(|&w| arrives_before(arrival, w, d as u32));
+                debug_assert_eq!(self.ws.waiting_order.get(pos), Some(&(d as u32)));
+                self.ws.waiting_order.remove(pos);
             }
         }
+        recheck.clear();
+        self.ws.recheck = recheck;
         placed_total
     }
 
@@ -814,6 +829,13 @@ fn fit(headroom_kw: f64, need_kw: f64) -> u64 {
     } else {
         0
     }
+}
+
+/// Waiting order (MODEL.md 8.10): delivery `a` goes before `b` when it arrived earlier,
+/// or at the same time and earlier in the file.
+fn arrives_before(arrival_month: &[f64], a: u32, b: u32) -> bool {
+    let (ta, tb) = (arrival_month[a as usize], arrival_month[b as usize]);
+    ta < tb || (ta == tb && a < b)
 }
 
 fn reset_vec<T: Clone>(v: &mut Vec<T>, len: usize, value: T) {

@@ -50,6 +50,9 @@ pub struct Chip {
 pub struct Region {
     pub name: String,
     pub grid_mw: f64,
+    /// Deliveries with a candidate site in this region, in file order: the ones worth
+    /// another allocation attempt when the region gains room.
+    pub placeable_deliveries: Vec<usize>,
 }
 
 /// Fields every uncertain item shares: its random-stream key, planned time,

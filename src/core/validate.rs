@@ -488,7 +488,7 @@ impl Validator {
                 Some(g) => self.ranged(g, "grid_mw", 0.0, false, MAX_MW, &format!(">= 0 and at most {MAX_MW}")),
             };
             if let (Some(name), Some(grid_mw)) = (name, grid_mw) {
-                regions.push(Region { name, grid_mw });
+                regions.push(Region { name, grid_mw, placeable_deliveries: Vec::new() });
             }
         }
         let regions_ok = regions.len() == spec.regions.len();
@@ -794,9 +794,15 @@ impl Validator {
         }
         let allocation = allocation?;
         let mut pairs = 0usize;
-        for d in &mut deliveries {
+        for (i, d) in deliveries.iter_mut().enumerate() {
             d.candidates = candidate_sites(d, &sites, allocation);
             pairs += d.candidates.len();
+            for &c in &d.candidates {
+                let placeable = &mut regions[sites[c].region].placeable_deliveries;
+                if placeable.last() != Some(&i) {
+                    placeable.push(i);
+                }
+            }
         }
         if origins.len() > MAX_ORIGINS {
             self.error(

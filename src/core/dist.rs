@@ -194,7 +194,9 @@ impl FailureLaw {
             let v = (v * alpha / (a / (us * us) + b)).ln();
             // ln(f(k) / f(m)) for the binomial probabilities f, from ln k! = Stirling + tail.
             let bound = (m + 0.5) * ((m + 1.0) / (count - m + 1.0)).ln() - (m + 0.5) * self.ln_odds
-                + (count + 1.0) * ((count - m + 1.0) / (count - k + 1.0)).ln()
+                // ln((n - m + 1) / (n - k + 1)) as ln_1p: the ratio is near 1 for large n,
+                // and its plain log, times n + 1, would lose 1e-6 at n = 1e10.
+                + (count + 1.0) * ((k - m) / (count - k + 1.0)).ln_1p()
                 + (k + 0.5) * (self.ln_odds + ((count - k + 1.0) / (k + 1.0)).ln())
                 + stirling_tail(m)
                 + stirling_tail(count - m)

@@ -566,7 +566,16 @@ impl<'a> Engine<'a> {
     /// Records that `region` gained room, so waiting deliveries with a candidate there
     /// are looked at again by the next allocation pass.
     fn gained_room(&mut self, region: usize) {
-        for &d in &self.s.regions[region].placeable_deliveries {
+        let placeable = &self.s.regions[region].placeable_deliveries;
+        if self.ws.waiting_order.len() <= placeable.len() {
+            // Fewer deliveries wait than the region could take (national mode lists every
+            // delivery in every region): queueing them all costs less and misses nothing.
+            for i in 0..self.ws.waiting_order.len() {
+                self.queue_recheck(self.ws.waiting_order[i]);
+            }
+            return;
+        }
+        for &d in placeable {
             if self.ws.waiting[d] > 0 {
                 self.queue_recheck(d as u32);
             }
@@ -662,7 +671,15 @@ impl<'a> Engine<'a> {
         let mut placed_total = 0;
         let mut recheck = std::mem::take(&mut self.ws.recheck);
         let arrival = &self.ws.arrival_month;
-        recheck.sort_unstable_by(|&a, &b| arrival[a as usize].total_cmp(&arrival[b as usize]).then(a.cmp(&b)));
+        recheck.sort_unstable_by(|&a, &b| {
+            if arrives_before(arrival, a, b) {
+                std::cmp::Ordering::Less
+            } else if arrives_before(arrival, b, a) {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        });
         for &d in &recheck {
             let d = d as usize;
             self.ws.queued[d] = false;
@@ -700,9 +717,18 @@ impl<'a> Engine<'a> {
             }
             if self.ws.waiting[d] == 0 {
                 let arrival = &self.ws.arrival_month;
-                let pos = self.ws.waiting_order.partition_point(|&w| arrives_before(arrival, w, d as u32));
-                debug_assert_eq!(self.ws.waiting_order.get(pos), Some(&(d as u32)));
-                self.ws.waiting_order.remove(pos);
+                let order = &mut self.ws.waiting_order;
+                let pos = order.partition_point(|&w| arrives_before(arrival, w, d as u32));
+                // The list is kept in waiting order, so `pos` is the delivery's place; the
+                // search below only guards that invariant.
+                let pos = if order.get(pos) == Some(&(d as u32)) {
+                    Some(pos)
+                } else {
+                    order.iter().position(|&w| w as usize == d)
+                };
+                if let Some(pos) = pos {
+                    order.remove(pos);
+                }
             }
         }
         recheck.clear();

@@ -413,6 +413,17 @@ impl Sketch {
         self.count
     }
 
+    /// Whether the sorted lists are strictly ascending, as every method here assumes. A
+    /// sketch built by `add` and `merge` always is; one read from a file may not be.
+    pub fn is_well_formed(&self) -> bool {
+        let exact_sorted = self.exact.windows(2).all(|w| w[0].0.total_cmp(&w[1].0).is_lt());
+        let buckets_sorted = self.buckets.as_ref().is_none_or(|b| {
+            let ascending = |list: &[(i32, u64)]| list.windows(2).all(|w| w[0].0 < w[1].0);
+            ascending(&b.negative) && ascending(&b.positive)
+        });
+        exact_sorted && buckets_sorted && (self.buckets.is_none() || self.exact.is_empty())
+    }
+
     /// Whether percentiles are exact (no bucketing has happened).
     pub fn is_exact(&self) -> bool {
         self.buckets.is_none()

@@ -117,7 +117,23 @@ impl Aggregate {
 
     /// Whether this aggregate has the shape of `scenario`'s results.
     pub fn fits(&self, scenario: &Scenario) -> bool {
-        self.months == scenario.horizon_month() as usize + 1 && self.series == series_count(scenario.origins().len())
+        self.months == scenario.horizon_month() as usize + 1
+            && self.series == series_count(scenario.origins().len())
+            && self.cells.len() == self.months * self.series
+            && self.binding.len() == self.months
+    }
+
+    /// Whether every sketch's sorted lists are in order (see `Sketch::is_well_formed`):
+    /// true for any aggregate built here, checked for ones read from a file.
+    pub fn is_well_formed(&self) -> bool {
+        let headline = [
+            &self.month_50pct,
+            &self.month_90pct,
+            &self.power_first_binds,
+            &self.stranded_chip_months,
+            &self.stranded_capital_usd_months,
+        ];
+        self.cells.iter().chain(headline).all(Sketch::is_well_formed)
     }
 
     /// Finished statistics.

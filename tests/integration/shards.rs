@@ -214,3 +214,46 @@ fn bad_shard_flags_are_usage_errors() {
         assert_eq!(o.status.code(), Some(2), "--shard {bad}");
     }
 }
+
+/// korea-260k with enough runs that many cells pass 2,048 distinct values and keep log
+/// buckets: those must merge across shards byte for byte too, and a partial whose bucket
+/// list was put out of order must be refused rather than give wrong percentiles.
+#[test]
+fn bucketed_sketches_merge_across_shards_and_must_be_in_order() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let korea = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/korea-260k.toml");
+    let path = |name: &str| dir.path().join(name).display().to_string();
+    let runs = "6400";
+    let whole = path("whole");
+    ok(&["run", korea, "--runs", runs, "--out", &whole, "--quiet", "--charts", "none", "--no-report"]);
+    let shards: Vec<String> = (1..=3).map(|k| path(&format!("shard-{k}"))).collect();
+    for (k, out) in shards.iter().enumerate() {
+        let shard = format!("{}/3", k + 1);
+        ok(&["run", korea, "--runs", runs, "--shard", &shard, "--out", out, "--quiet"]);
+    }
+    let merged = path("merged");
+    ok(&["merge", &shards[2], &shards[0], &shards[1], "--out", &merged, "--quiet", "--charts", "none", "--no-report"]);
+    for file in ["summary.csv", "headline.json"] {
+        let (a, b) = (read(&Path::new(&whole).join(file)), read(&Path::new(&merged).join(file)));
+        assert!(a == b, "{file} differs between one machine and three shards");
+    }
+
+    // The first shard's partial holds bucketed cells (2,112 runs of continuous values).
+    let text = String::from_utf8(read(&Path::new(&shards[0]).join("partial.json"))).unwrap_or_default();
+    let mut partial: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("partial.json: {e}"));
+    let cells = partial["aggregate"]["cells"].as_array_mut().unwrap_or_else(|| panic!("no cells"));
+    let bucketed = cells.iter().filter(|c| !c["buckets"].is_null()).count();
+    assert!(bucketed > 0, "no cell of the shard reached bucket mode; the test would not test it");
+    let cell = cells
+        .iter_mut()
+        .find(|c| c["buckets"]["positive"].as_array().is_some_and(|b| b.len() >= 2))
+        .unwrap_or_else(|| panic!("no cell with two positive buckets"));
+    let list = cell["buckets"]["positive"].as_array_mut().unwrap_or_else(|| panic!("positive buckets"));
+    list.swap(0, 1);
+    let edited = path("edited");
+    std::fs::create_dir_all(&edited).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(Path::new(&edited).join("partial.json"), partial.to_string()).unwrap_or_else(|e| panic!("{e}"));
+    let out = path("refused");
+    refused(&["merge", &edited, &shards[1], &shards[2], "--out", &out], "out of order");
+    assert!(!Path::new(&out).exists(), "a refused merge must write nothing");
+}

@@ -17,6 +17,10 @@ use std::collections::BinaryHeap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+#[path = "../tests/common/ten_times.rs"]
+mod ten_times;
+use ten_times::ten_times;
+
 const KOREA: &str = include_str!("../scenarios/korea-260k.toml");
 
 fn load(text: &str) -> Scenario {
@@ -94,41 +98,6 @@ fn run_time(s: &Scenario, iters: u32) -> Duration {
     let mut ws = Workspace::default();
     let mut record = RunRecord::empty();
     per_iter(iters, |run| run_into(s, 42, u64::from(run), &mut ws, &mut NoTrace, &mut record))
-}
-
-/// korea-260k with every region, grid addition, site, delivery and shock copied ten
-/// times under new names (owners too, so each copy allocates within itself).
-fn ten_times(text: &str) -> String {
-    let mut doc: toml::Table = text.parse().unwrap_or_default();
-    let suffix = |v: &mut toml::Value, keys: &[&str], i: usize| {
-        if let Some(t) = v.as_table_mut() {
-            for k in keys {
-                if let Some(toml::Value::String(s)) = t.get_mut(*k) {
-                    s.push_str(&format!(" #{i}"));
-                }
-            }
-        }
-    };
-    for (section, keys) in [
-        ("regions", &["name"][..]),
-        ("power", &["name", "region"][..]),
-        ("sites", &["name", "owner", "region"][..]),
-        ("deliveries", &["name", "owner", "site"][..]),
-        ("shocks", &["name"][..]),
-    ] {
-        if let Some(toml::Value::Array(items)) = doc.get_mut(section) {
-            let originals = items.clone();
-            items.clear();
-            for i in 0..10 {
-                for item in &originals {
-                    let mut copy = item.clone();
-                    suffix(&mut copy, keys, i);
-                    items.push(copy);
-                }
-            }
-        }
-    }
-    toml::to_string(&doc).unwrap_or_default()
 }
 
 fn runs_per_second(s: &Scenario, runs: u64, threads: usize) -> f64 {

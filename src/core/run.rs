@@ -216,6 +216,8 @@ pub struct Workspace {
     lost: u64,
     cancelled: u64,
     events_handled: u64,
+    /// Deliveries the allocation passes of the run looked at (a work count for tests).
+    deliveries_examined: u64,
     /// When set, every allocation pass looks at every waiting delivery (for tests).
     recheck_all: bool,
     /// When set, every attrition draw's (n, p) is kept in `draws` (for benchmarks).
@@ -227,6 +229,12 @@ impl Workspace {
     /// Events handled in the last run (for benchmarks).
     pub fn events_handled(&self) -> u64 {
         self.events_handled
+    }
+
+    /// Deliveries the allocation passes of the last run looked at, counted once per pass
+    /// (a measure of allocation work that does not depend on the machine).
+    pub fn deliveries_examined(&self) -> u64 {
+        self.deliveries_examined
     }
 
     /// Run the allocation pass after every event over every waiting delivery, as MODEL.md
@@ -352,6 +360,7 @@ impl<'a> Engine<'a> {
         ws.lost = 0;
         ws.cancelled = 0;
         ws.events_handled = 0;
+        ws.deliveries_examined = 0;
         ws.draws.clear();
     }
 
@@ -566,12 +575,16 @@ impl<'a> Engine<'a> {
     /// Records that `region` gained room, so waiting deliveries with a candidate there
     /// are looked at again by the next allocation pass.
     fn gained_room(&mut self, region: usize) {
-        let placeable = &self.s.regions[region].placeable_deliveries;
-        if self.ws.waiting_order.len() <= placeable.len() {
-            // Fewer deliveries wait than the region could take (national mode lists every
-            // delivery in every region): queueing them all costs less and misses nothing.
+        let s = self.s;
+        let placeable = &s.regions[region].placeable_deliveries;
+        if self.ws.waiting_order.len() < placeable.len() {
+            // Fewer deliveries wait than the region lists (national mode lists every
+            // delivery in every region): walk the waiting ones instead.
             for i in 0..self.ws.waiting_order.len() {
-                self.queue_recheck(self.ws.waiting_order[i]);
+                let d = self.ws.waiting_order[i];
+                if s.deliveries[d as usize].candidate_regions.binary_search(&region).is_ok() {
+                    self.queue_recheck(d);
+                }
             }
             return;
         }
@@ -680,6 +693,7 @@ impl<'a> Engine<'a> {
                 std::cmp::Ordering::Equal
             }
         });
+        self.ws.deliveries_examined += recheck.len() as u64;
         for &d in &recheck {
             let d = d as usize;
             self.ws.queued[d] = false;

@@ -99,6 +99,8 @@ pub struct Delivery {
     pub site: Option<usize>,
     /// Candidate sites in the order the allocation pass tries them.
     pub candidates: Vec<usize>,
+    /// The regions of the candidate sites, ascending, each once.
+    pub candidate_regions: Vec<usize>,
     pub timing: Timing,
 }
 

@@ -693,6 +693,7 @@ impl Validator {
                         owner,
                         site,
                         candidates: Vec::new(),
+                        candidate_regions: Vec::new(),
                         timing: Timing {
                             stream_key: delivery_keys[i].clone(),
                             planned_month: planned,
@@ -797,6 +798,9 @@ impl Validator {
         for (i, d) in deliveries.iter_mut().enumerate() {
             d.candidates = candidate_sites(d, &sites, allocation);
             pairs += d.candidates.len();
+            d.candidate_regions = d.candidates.iter().map(|&c| sites[c].region).collect();
+            d.candidate_regions.sort_unstable();
+            d.candidate_regions.dedup();
             for &c in &d.candidates {
                 let placeable = &mut regions[sites[c].region].placeable_deliveries;
                 if placeable.last() != Some(&i) {

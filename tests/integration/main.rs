@@ -13,9 +13,12 @@ mod load_property;
 mod output_safety;
 mod properties;
 mod report_files;
+mod scaling;
 mod shards;
 mod sketch_error;
 mod support;
+#[path = "../common/ten_times.rs"]
+mod ten_times;
 mod tidy;
 mod trace;
 mod validation_cases;

@@ -5,6 +5,7 @@
 use super::run::{run_into, NoTrace, RunRecord, Workspace};
 use super::scenario::Scenario;
 use super::stats::Aggregate;
+use rayon::prelude::*;
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -130,7 +131,10 @@ pub fn simulate(
     let mut aggregates = finished.into_inner().unwrap_or_else(|e| e.into_inner()).into_iter();
     let mut aggregate = aggregates.next().unwrap_or_else(|| Aggregate::empty(scenario));
     for other in aggregates {
-        aggregate.merge(&other);
+        // Cells are independent, so even this last step runs on every thread.
+        aggregate.merge_with(&other, |mine, theirs| {
+            pool.install(|| mine.par_iter_mut().zip(theirs).for_each(|(a, b)| a.merge(b)))
+        });
     }
     aggregate.flush();
     Ok(aggregate)

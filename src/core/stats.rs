@@ -82,10 +82,19 @@ impl Aggregate {
 
     /// Adds every run of `other` (which must come from the same scenario).
     pub fn merge(&mut self, other: &Aggregate) {
+        self.merge_with(other, |mine, theirs| {
+            for (a, b) in mine.iter_mut().zip(theirs) {
+                a.merge(b);
+            }
+        });
+    }
+
+    /// `merge`, with the (month, series) cells merged by `merge_cells(mine, theirs)`,
+    /// which must merge `theirs[i]` into `mine[i]` for every i: the Monte Carlo passes a
+    /// parallel loop. Cells are independent, so any order gives the same result.
+    pub fn merge_with(&mut self, other: &Aggregate, merge_cells: impl FnOnce(&mut [Sketch], &[Sketch])) {
         self.runs += other.runs;
-        for (a, b) in self.cells.iter_mut().zip(&other.cells) {
-            a.merge(b);
-        }
+        merge_cells(&mut self.cells, &other.cells);
         for (a, b) in self.binding.iter_mut().zip(&other.binding) {
             for k in 0..3 {
                 a[k] += b[k];

@@ -801,11 +801,8 @@ impl Validator {
             d.candidate_regions = d.candidates.iter().map(|&c| sites[c].region).collect();
             d.candidate_regions.sort_unstable();
             d.candidate_regions.dedup();
-            for &c in &d.candidates {
-                let placeable = &mut regions[sites[c].region].placeable_deliveries;
-                if placeable.last() != Some(&i) {
-                    placeable.push(i);
-                }
+            for &r in &d.candidate_regions {
+                regions[r].placeable_deliveries.push(i);
             }
         }
         if origins.len() > MAX_ORIGINS {

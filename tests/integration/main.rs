@@ -5,6 +5,7 @@ mod charts;
 mod compare_charts;
 mod determinism;
 mod errors;
+mod golden;
 mod hostile;
 mod inheritance;
 mod limits;

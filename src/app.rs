@@ -9,8 +9,9 @@ use crate::core::stats::Aggregate;
 use crate::core::stats::Summary;
 use crate::error::AppError;
 use crate::io::brief::{chart_data, report_data};
-use crate::io::charts::{format_compact, format_thousands, render_chart, ChartFormat, ChartKind};
+use crate::io::charts::{render_chart, ChartFormat, ChartKind};
 use crate::io::csv::{render_summary, TraceWriter};
+use crate::io::format::{format_compact, format_thousands};
 use crate::io::json::render_headline;
 use crate::io::output::StagedDir;
 use crate::io::partial::{read_partial, render_partial, scenario_hash, Partial, PartialHeader, PARTIAL_FILE};
@@ -481,16 +482,15 @@ pub fn compare(args: &crate::cli::CompareArgs) -> Result<PathBuf, AppError> {
     staged.write("compare.html", render_compare_html(&items, seed, &charts_svg).as_bytes())?;
     let out = staged.commit()?;
     if !o.quiet {
-        let mut text =
-            format!("compare: {} runs each, seed {seed}\n", crate::io::charts::format_thousands(runs as f64));
+        let mut text = format!("compare: {} runs each, seed {seed}\n", format_thousands(runs as f64));
         for c in &items {
             let h = &c.summary.headline;
             text.push_str(&format!(
                 "{:<24} operational at horizon P10/P50/P90 {} / {} / {}\n  {}\n",
                 c.label,
-                crate::io::charts::format_thousands(h.operational_at_horizon.p10()),
-                crate::io::charts::format_thousands(h.operational_at_horizon.p50()),
-                crate::io::charts::format_thousands(h.operational_at_horizon.p90()),
+                format_thousands(h.operational_at_horizon.p10()),
+                format_thousands(h.operational_at_horizon.p50()),
+                format_thousands(h.operational_at_horizon.p90()),
                 binding_sentence(c)
             ));
         }
@@ -600,19 +600,15 @@ pub fn sweep(args: &crate::cli::SweepArgs) -> Result<PathBuf, AppError> {
     }
     let out = staged.commit()?;
     if !o.quiet {
-        let mut text = format!(
-            "sweep {}: {} runs each, seed {seed}\n",
-            set.path_text(),
-            crate::io::charts::format_thousands(runs as f64)
-        );
+        let mut text = format!("sweep {}: {} runs each, seed {seed}\n", set.path_text(), format_thousands(runs as f64));
         text.push_str(&format!("{:<16} operational at horizon P10 / P50 / P90\n", "value"));
         for (v, _, s) in &rows {
             let h = &s.headline.operational_at_horizon;
             text.push_str(&format!(
                 "{v:<16} {} / {} / {}\n",
-                crate::io::charts::format_thousands(h.p10()),
-                crate::io::charts::format_thousands(h.p50()),
-                crate::io::charts::format_thousands(h.p90())
+                format_thousands(h.p10()),
+                format_thousands(h.p50()),
+                format_thousands(h.p90())
             ));
         }
         text.push_str(&format!("written to {}\n", out.display()));

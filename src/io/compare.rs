@@ -3,7 +3,7 @@
 //! function over the scenarios' summaries.
 
 use super::brief::binding_clauses;
-use super::charts::format_thousands as grouped;
+use super::format::format_thousands as grouped;
 use super::format::number;
 use super::json::headline_value;
 use super::report::escape_html;

@@ -9,11 +9,12 @@ use super::brief::chart_data;
 use super::charts::palette::{CHIPS, GRID, MUTED, POWER, SPACE, TEXT};
 use super::charts::{
     band_max, band_polygon, bold_style, draw_band, draw_dashed, draw_err, draw_line, draw_pct_guides, draw_stack,
-    format_compact, format_thousands, frame_with, group_thousands, item, label_areas, max_finite, render_figure, stack,
-    text_style, Band, Canvas, ChartData, ChartError, ChartFormat, Figure, Heading, LegendItem, Swatch, Unit, Writer,
-    XAxis, YAxis, AXIS_TITLE_SIZE, LABEL_SIZE, LINE_WIDTH, MARGIN_X, TITLE_SIZE, WIDTH,
+    frame_with, item, label_areas, max_finite, render_figure, stack, text_style, Band, Canvas, ChartData, ChartError,
+    ChartFormat, Figure, Heading, LegendItem, Swatch, Unit, Writer, XAxis, YAxis, AXIS_TITLE_SIZE, LABEL_SIZE,
+    LINE_WIDTH, MARGIN_X, TITLE_SIZE, WIDTH,
 };
 use super::compare::{earliest_start, offset, Compared};
+use super::format::{format_compact, format_thousands, group_thousands};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};

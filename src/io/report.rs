@@ -2,7 +2,8 @@
 //! inline as SVG, and the caller's paragraph on what binds. No JavaScript, no
 //! network references, with a print stylesheet for A4 and Letter.
 
-use super::charts::{format_thousands, render_chart, ChartData, ChartError, ChartFormat, ChartKind};
+use super::charts::{render_chart, ChartData, ChartError, ChartFormat, ChartKind};
+use super::format::format_thousands;
 
 /// One headline row: label, then P10, P50, P90 already formatted (a number, or a date
 /// for month figures); `None` is shown as "not reached".

@@ -11,7 +11,7 @@ use crate::error::AppError;
 use crate::io::brief::{chart_data, report_data};
 use crate::io::charts::{render_chart, ChartFormat, ChartKind};
 use crate::io::csv::{render_summary, TraceWriter};
-use crate::io::format::{format_compact, format_thousands};
+use crate::io::format::format_thousands;
 use crate::io::json::render_headline;
 use crate::io::output::StagedDir;
 use crate::io::partial::{read_partial, render_partial, scenario_hash, Partial, PartialHeader, PARTIAL_FILE};
@@ -364,19 +364,11 @@ fn formats(charts: ChartFormats) -> &'static [(ChartFormat, &'static str)] {
     }
 }
 
-/// The short table printed after a run.
+/// The short table printed after a run: one line per headline figure the scenario has.
 pub fn human_summary(scenario: &Scenario, summary: &Summary, seed: u64, out: &std::path::Path) -> String {
+    use crate::io::figures::{human, triple, Context, FigureValue, FIGURES};
     let h = &summary.headline;
-    let month = |m: Option<f64>| m.map_or("not reached".to_string(), |m| scenario.date_of(m as u32).to_string());
-    let reached = |r: &crate::core::stats::Reached| {
-        format!(
-            "{} / {} / {}   (reached in {:.0}% of runs)",
-            month(r.percentiles[1]),
-            month(r.percentiles[3]),
-            month(r.percentiles[5]),
-            r.reached_share * 100.0
-        )
-    };
+    let cx = Context::new(scenario, h);
     let mut lines = vec![
         format!(
             "{}: {} runs, seed {seed}, horizon {}",
@@ -385,47 +377,20 @@ pub fn human_summary(scenario: &Scenario, summary: &Summary, seed: u64, out: &st
             scenario.date_of(scenario.horizon_month())
         ),
         format!("{:<34} {}", "", "P10 / P50 / P90"),
-        format!(
-            "{:<34} {} / {} / {}   of {} ordered",
-            "operational chips at horizon",
-            format_thousands(h.operational_at_horizon.p10()),
-            format_thousands(h.operational_at_horizon.p50()),
-            format_thousands(h.operational_at_horizon.p90()),
-            format_thousands(h.ordered_chips as f64)
-        ),
-        format!(
-            "{:<34} {} / {} / {}",
-            "compute at horizon (PFLOP/s)",
-            format_thousands(h.compute_pflops_at_horizon.p10()),
-            format_thousands(h.compute_pflops_at_horizon.p50()),
-            format_thousands(h.compute_pflops_at_horizon.p90())
-        ),
-        format!("{:<34} {}", "50% of ordered chips operational", reached(&h.month_50pct_operational)),
-        format!("{:<34} {}", "90% of ordered chips operational", reached(&h.month_90pct_operational)),
-        format!("{:<34} {}", "power first binds", reached(&h.power_first_binds)),
-        format!(
-            "{:<34} {} / {} / {}",
-            "stranded chip-months",
-            format_thousands(h.stranded_chip_months.p10()),
-            format_thousands(h.stranded_chip_months.p50()),
-            format_thousands(h.stranded_chip_months.p90())
-        ),
     ];
-    if let Some(c) = &h.stranded_capital_usd_months {
-        lines.push(format!(
-            "{:<34} ${} / ${} / ${}",
-            "stranded capital (USD-months)",
-            format_compact(c.p10()),
-            format_compact(c.p50()),
-            format_compact(c.p90())
-        ));
-    }
-    if let Some(t) = &h.target {
-        lines.push(format!(
-            "{:<34} {:.1}%",
-            format!("target {} by {}", format_thousands(t.operational as f64), scenario.date_of(t.by_month)),
-            t.probability * 100.0
-        ));
+    for def in &FIGURES {
+        let Some(value) = def.figure.value(h) else { continue };
+        let label = cx.fill(def.console);
+        let cells = match value {
+            FigureValue::Distribution(s) => triple(s.p10_p50_p90().map(|v| human(def.unit, v))),
+            FigureValue::MonthReached(r) => format!(
+                "{}   (reached in {:.0}% of runs)",
+                triple(r.p10_p50_p90().map(|m| cx.month(m))),
+                r.reached_share * 100.0
+            ),
+            FigureValue::Probability(t) => format!("{:.1}%", t.probability * 100.0),
+        };
+        lines.push(format!("{label:<34} {cells}{}", cx.fill(def.console_note)));
     }
     lines.push(format!("written to {}", out.display()));
     lines.join("\n") + "\n"

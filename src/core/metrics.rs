@@ -1,6 +1,120 @@
-//! The series recorded every month of a run: the metrics of MODEL.md section 5 in their
-//! table order, then the extra series the charts need (built facility power, stranded
-//! capital, and the share of compute from each chip origin).
+//! The series recorded every month of a run, declared once: the metrics of MODEL.md
+//! section 5 in their table order, then the extra series the charts need (built facility
+//! power, stranded capital), then one compute share per chip origin. Also the `Binding`
+//! states. Names, units and summary membership all come from the one table below.
+
+/// What a series counts, so writers can format it without knowing the series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// A number of chips.
+    Chips,
+    /// Dense BF16 compute, PFLOP/s.
+    Pflops,
+    /// Power, MW.
+    Mw,
+    /// A share between 0 and 1.
+    Share,
+    /// US dollars.
+    Usd,
+}
+
+/// Declares the fixed series once: the enum, its order, CSV names, units and whether the
+/// series is a row of `summary.csv`. Adding a series is one line here plus its value in
+/// `run.rs`'s monthly sample.
+macro_rules! series_table {
+    ($($(#[$doc:meta])* $variant:ident => $name:literal, $unit:ident, $in_summary:literal;)*) => {
+        /// One fixed per-month series (the per-origin shares follow them, see
+        /// [`origin_share_index`]).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Series {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl Series {
+            /// Every fixed series, in record order (`ALL[i].index() == i`).
+            pub const ALL: &'static [Series] = &[$(Series::$variant,)*];
+
+            /// The metric name, as in `summary.csv` and `compare.csv`.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Series::$variant => $name,)*
+                }
+            }
+
+            /// What the series counts.
+            pub fn unit(self) -> Unit {
+                match self {
+                    $(Series::$variant => Unit::$unit,)*
+                }
+            }
+
+            /// Whether the series is one of MODEL.md section 5's metrics (a `summary.csv`
+            /// row); the others exist for the charts.
+            pub fn in_summary(self) -> bool {
+                match self {
+                    $(Series::$variant => $in_summary,)*
+                }
+            }
+        }
+    };
+}
+
+series_table! {
+    /// Chips delivered so far (cumulative).
+    Delivered => "delivered", Chips, true;
+    /// Chips delivered but not placed.
+    Waiting => "waiting", Chips, true;
+    /// Chips placed and installing.
+    Installing => "installing", Chips, true;
+    /// Chips running.
+    Operational => "operational", Chips, true;
+    /// Chips lost to attrition (cumulative).
+    Lost => "lost", Chips, true;
+    /// Chips of deliveries that never came (cumulative).
+    Cancelled => "cancelled", Chips, true;
+    /// Compute of operational chips, PFLOP/s.
+    ComputePflops => "compute_pflops", Pflops, true;
+    /// IT power drawn by placed chips, MW.
+    ItMw => "it_mw", Mw, true;
+    /// Facility power drawn (IT x PUE), MW.
+    FacilityMw => "facility_mw", Mw, true;
+    /// Grid power online, MW.
+    GridMw => "grid_mw", Mw, true;
+    /// IT capacity of ready sites, MW.
+    BuiltItMw => "built_it_mw", Mw, true;
+    /// Share of operational compute from the home origin.
+    DomesticShare => "domestic_share", Share, true;
+    /// Chips waiting because no region has power.
+    StrandedByPower => "stranded_by_power", Chips, true;
+    /// Chips waiting because no ready site has IT room.
+    StrandedBySpace => "stranded_by_space", Chips, true;
+    /// IT MW of ready sites times their PUE.
+    BuiltFacilityMw => "built_facility_mw", Mw, false;
+    /// Price of the waiting chips, USD.
+    StrandedCapitalUsd => "stranded_capital_usd", Usd, false;
+}
+
+impl Series {
+    /// Position within one month's values.
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The series that are rows of `summary.csv`, in table order.
+    pub fn summary_rows() -> impl Iterator<Item = Series> {
+        Series::ALL.iter().copied().filter(|s| s.in_summary())
+    }
+}
+
+/// Position of the compute share of chip origin `origin` (in the scenario's origin order).
+pub fn origin_share_index(origin: usize) -> usize {
+    Series::ALL.len() + origin
+}
+
+/// Number of series recorded per month for a scenario with `origins` chip origins.
+pub fn series_count(origins: usize) -> usize {
+    origin_share_index(origins)
+}
 
 /// Which constraint holds chips back at a sample.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,8 +128,11 @@ pub enum Binding {
 }
 
 impl Binding {
-    /// All states, in the order of the summary rows.
+    /// Every state, in the order of the summary rows.
     pub const ALL: [Binding; 3] = [Binding::Chips, Binding::Power, Binding::Space];
+
+    /// Number of states.
+    pub const COUNT: usize = Binding::ALL.len();
 
     /// `binding_chips`, `binding_power` or `binding_space`.
     pub fn row_name(self) -> &'static str {
@@ -26,55 +143,39 @@ impl Binding {
         }
     }
 
+    /// The constraint in words: "chips", "power", "space".
+    pub fn label(self) -> &'static str {
+        match self {
+            Binding::Chips => "chips",
+            Binding::Power => "power",
+            Binding::Space => "space",
+        }
+    }
+
     /// Position in `ALL`.
     pub fn index(self) -> usize {
         self as usize
     }
+
+    /// The states in which chips wait for something (every state but `Chips`).
+    pub fn limits() -> impl Iterator<Item = Binding> {
+        Binding::ALL.into_iter().filter(|&b| b != Binding::Chips)
+    }
 }
 
-/// Names of the section 5 metrics, in table order (the binding rows follow them).
-pub const METRIC_NAMES: [&str; 14] = [
-    "delivered",
-    "waiting",
-    "installing",
-    "operational",
-    "lost",
-    "cancelled",
-    "compute_pflops",
-    "it_mw",
-    "facility_mw",
-    "grid_mw",
-    "built_it_mw",
-    "domestic_share",
-    "stranded_by_power",
-    "stranded_by_space",
-];
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Index of each series within one month's values.
-pub mod series {
-    pub const DELIVERED: usize = 0;
-    pub const WAITING: usize = 1;
-    pub const INSTALLING: usize = 2;
-    pub const OPERATIONAL: usize = 3;
-    pub const LOST: usize = 4;
-    pub const CANCELLED: usize = 5;
-    pub const COMPUTE_PFLOPS: usize = 6;
-    pub const IT_MW: usize = 7;
-    pub const FACILITY_MW: usize = 8;
-    pub const GRID_MW: usize = 9;
-    pub const BUILT_IT_MW: usize = 10;
-    pub const DOMESTIC_SHARE: usize = 11;
-    pub const STRANDED_BY_POWER: usize = 12;
-    pub const STRANDED_BY_SPACE: usize = 13;
-    /// IT MW of ready sites times their PUE.
-    pub const BUILT_FACILITY_MW: usize = 14;
-    /// Price of the waiting chips, USD.
-    pub const STRANDED_CAPITAL_USD: usize = 15;
-    /// First of the per-origin compute shares (one per origin, in origin order).
-    pub const ORIGIN_SHARE_0: usize = 16;
-}
-
-/// Number of series recorded per month for a scenario with `origins` chip origins.
-pub fn series_count(origins: usize) -> usize {
-    series::ORIGIN_SHARE_0 + origins
+    #[test]
+    fn series_positions_follow_the_table() {
+        for (i, s) in Series::ALL.iter().enumerate() {
+            assert_eq!(s.index(), i, "{s:?}");
+        }
+        for (i, b) in Binding::ALL.iter().enumerate() {
+            assert_eq!(b.index(), i, "{b:?}");
+        }
+        assert_eq!(Series::summary_rows().count(), 14);
+        assert_eq!(origin_share_index(0), 16);
+    }
 }

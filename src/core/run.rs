@@ -3,7 +3,7 @@
 
 use super::dist::FailureLaw;
 use super::event::EventQueue;
-use super::metrics::{series, series_count, Binding};
+use super::metrics::{origin_share_index, series_count, Binding, Series};
 use super::rng::{item_stream, StreamKind};
 use super::scenario::{Scenario, ShockEffect};
 use rand::Rng;
@@ -29,8 +29,8 @@ impl RunRecord {
         RunRecord { series_per_month: 0, values: Vec::new(), binding: Vec::new() }
     }
     /// Value of series `s` at month `m`.
-    pub fn get(&self, month: usize, s: usize) -> f64 {
-        self.values[month * self.series_per_month + s]
+    pub fn get(&self, month: usize, s: Series) -> f64 {
+        self.values[month * self.series_per_month + s.index()]
     }
     /// Number of sampled months (H + 1).
     pub fn months(&self) -> usize {
@@ -784,30 +784,30 @@ impl<'a> Engine<'a> {
                 by_space += n;
             }
         }
-        row[series::DELIVERED] = ws.delivered as f64;
-        row[series::WAITING] = waiting as f64;
-        row[series::INSTALLING] = installing as f64;
-        row[series::OPERATIONAL] = operational as f64;
-        row[series::LOST] = ws.lost as f64;
-        row[series::CANCELLED] = ws.cancelled as f64;
+        row[Series::Delivered.index()] = ws.delivered as f64;
+        row[Series::Waiting.index()] = waiting as f64;
+        row[Series::Installing.index()] = installing as f64;
+        row[Series::Operational.index()] = operational as f64;
+        row[Series::Lost.index()] = ws.lost as f64;
+        row[Series::Cancelled.index()] = ws.cancelled as f64;
         // Compute is summed from integer chip counts so it carries no drift from attrition.
         let compute_exact: f64 = s.chips.iter().zip(&ws.operational_by_chip).map(|(c, &n)| n as f64 * c.pflops).sum();
-        row[series::COMPUTE_PFLOPS] = compute_exact;
-        row[series::IT_MW] = it_kw / 1000.0;
-        row[series::FACILITY_MW] = facility_kw / 1000.0;
-        row[series::GRID_MW] = ws.grid_kw.iter().sum::<f64>() / 1000.0;
-        row[series::BUILT_IT_MW] = built_it_mw;
+        row[Series::ComputePflops.index()] = compute_exact;
+        row[Series::ItMw.index()] = it_kw / 1000.0;
+        row[Series::FacilityMw.index()] = facility_kw / 1000.0;
+        row[Series::GridMw.index()] = ws.grid_kw.iter().sum::<f64>() / 1000.0;
+        row[Series::BuiltItMw.index()] = built_it_mw;
         let home = s.home_origin.as_ref().and_then(|h| s.origins.iter().position(|o| o == h));
-        row[series::DOMESTIC_SHARE] = match home {
+        row[Series::DomesticShare.index()] = match home {
             Some(h) if compute_exact > 0.0 => origin_compute(s, &ws.operational_by_chip, h) / compute_exact,
             _ => 0.0,
         };
-        row[series::STRANDED_BY_POWER] = by_power as f64;
-        row[series::STRANDED_BY_SPACE] = by_space as f64;
-        row[series::BUILT_FACILITY_MW] = built_facility_mw;
-        row[series::STRANDED_CAPITAL_USD] = capital;
+        row[Series::StrandedByPower.index()] = by_power as f64;
+        row[Series::StrandedBySpace.index()] = by_space as f64;
+        row[Series::BuiltFacilityMw.index()] = built_facility_mw;
+        row[Series::StrandedCapitalUsd.index()] = capital;
         for o in 0..s.origins.len() {
-            row[series::ORIGIN_SHARE_0 + o] =
+            row[origin_share_index(o)] =
                 if compute_exact > 0.0 { origin_compute(s, &ws.operational_by_chip, o) / compute_exact } else { 0.0 };
         }
         if waiting == 0 {

@@ -2,7 +2,7 @@
 //! percentiles across runs; binding shares; the headline figures. `Aggregate` is the
 //! mergeable running state, `Summary` the finished numbers every writer reads.
 
-use super::metrics::{series, series_count, Binding};
+use super::metrics::{series_count, Binding, Series};
 use super::run::RunRecord;
 use super::scenario::Scenario;
 use super::sketch::Sketch;
@@ -10,6 +10,16 @@ use serde::{Deserialize, Serialize};
 
 /// The percentiles reported everywhere, in column order.
 pub const PERCENTILES: [f64; 7] = [5.0, 10.0, 25.0, 50.0, 75.0, 90.0, 95.0];
+
+/// Names of [`PERCENTILES`] as column and JSON keys, in the same order.
+pub const PERCENTILE_NAMES: [&str; 7] = ["p5", "p10", "p25", "p50", "p75", "p90", "p95"];
+
+/// Positions of the percentiles read by name.
+const P10: usize = 1;
+const P25: usize = 2;
+const P50: usize = 3;
+const P75: usize = 4;
+const P90: usize = 5;
 
 /// The running state of a Monte Carlo: merge two to combine their runs. Merging is
 /// order-independent, so threads, chunks and shards all give the same bytes.
@@ -21,7 +31,7 @@ pub struct Aggregate {
     /// `cells[m * series + s]`
     cells: Vec<Sketch>,
     /// Runs per month in each binding state (`Binding::ALL` order).
-    binding: Vec<[u64; 3]>,
+    binding: Vec<[u64; Binding::COUNT]>,
     month_50pct: Sketch,
     month_90pct: Sketch,
     power_first_binds: Sketch,
@@ -40,7 +50,7 @@ impl Aggregate {
             months,
             series,
             cells: vec![Sketch::default(); months * series],
-            binding: vec![[0; 3]; months],
+            binding: vec![[0; Binding::COUNT]; months],
             month_50pct: Sketch::default(),
             month_90pct: Sketch::default(),
             power_first_binds: Sketch::default(),
@@ -62,19 +72,19 @@ impl Aggregate {
         let ordered = scenario.ordered_chips() as f64;
         let first_month = |share: f64| {
             (0..record.months())
-                .find(|&m| record.get(m, series::OPERATIONAL) >= share * ordered)
+                .find(|&m| record.get(m, Series::Operational) >= share * ordered)
                 .map_or(f64::INFINITY, |m| m as f64)
         };
         self.month_50pct.add(first_month(0.5));
         self.month_90pct.add(first_month(0.9));
         let first_power = record.binding.iter().position(|&b| b == Binding::Power);
         self.power_first_binds.add(first_power.map_or(f64::INFINITY, |m| m as f64));
-        let waiting_sum: f64 = (0..record.months()).map(|m| record.get(m, series::WAITING)).sum();
+        let waiting_sum: f64 = (0..record.months()).map(|m| record.get(m, Series::Waiting)).sum();
         self.stranded_chip_months.add(waiting_sum);
-        let capital_sum: f64 = (0..record.months()).map(|m| record.get(m, series::STRANDED_CAPITAL_USD)).sum();
+        let capital_sum: f64 = (0..record.months()).map(|m| record.get(m, Series::StrandedCapitalUsd)).sum();
         self.stranded_capital_usd_months.add(capital_sum);
         if let Some(t) = scenario.target() {
-            if record.get(t.by_month as usize, series::OPERATIONAL) >= t.operational as f64 {
+            if record.get(t.by_month as usize, Series::Operational) >= t.operational as f64 {
                 self.target_met += 1;
             }
         }
@@ -96,8 +106,8 @@ impl Aggregate {
         self.runs += other.runs;
         merge_cells(&mut self.cells, &other.cells);
         for (a, b) in self.binding.iter_mut().zip(&other.binding) {
-            for k in 0..3 {
-                a[k] += b[k];
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
             }
         }
         self.month_50pct.merge(&other.month_50pct);
@@ -149,13 +159,12 @@ impl Aggregate {
     pub fn summarize(&self, scenario: &Scenario) -> Summary {
         let runs = self.runs.max(1) as f64;
         let cells = self.cells.iter().map(Stats::of).collect();
-        let binding_share =
-            self.binding.iter().map(|c| [c[0] as f64 / runs, c[1] as f64 / runs, c[2] as f64 / runs]).collect();
+        let binding_share = self.binding.iter().map(|c| c.map(|n| n as f64 / runs)).collect();
         let horizon = self.months - 1;
         let headline = Headline {
             ordered_chips: scenario.ordered_chips(),
-            operational_at_horizon: Stats::of(&self.cells[horizon * self.series + series::OPERATIONAL]),
-            compute_pflops_at_horizon: Stats::of(&self.cells[horizon * self.series + series::COMPUTE_PFLOPS]),
+            operational_at_horizon: Stats::of(&self.cells[horizon * self.series + Series::Operational.index()]),
+            compute_pflops_at_horizon: Stats::of(&self.cells[horizon * self.series + Series::ComputePflops.index()]),
             month_50pct_operational: Reached::of(&self.month_50pct),
             month_90pct_operational: Reached::of(&self.month_90pct),
             power_first_binds: Reached::of(&self.power_first_binds),
@@ -187,17 +196,29 @@ impl Stats {
         }
         Stats { mean: sketch.mean(), percentiles }
     }
-    /// The median.
-    pub fn p50(&self) -> f64 {
-        self.percentiles[3]
-    }
     /// The 10th percentile.
     pub fn p10(&self) -> f64 {
-        self.percentiles[1]
+        self.percentiles[P10]
+    }
+    /// The 25th percentile.
+    pub fn p25(&self) -> f64 {
+        self.percentiles[P25]
+    }
+    /// The median.
+    pub fn p50(&self) -> f64 {
+        self.percentiles[P50]
+    }
+    /// The 75th percentile.
+    pub fn p75(&self) -> f64 {
+        self.percentiles[P75]
     }
     /// The 90th percentile.
     pub fn p90(&self) -> f64 {
-        self.percentiles[5]
+        self.percentiles[P90]
+    }
+    /// P10, P50 and P90, the triple every table shows.
+    pub fn p10_p50_p90(&self) -> [f64; 3] {
+        [self.p10(), self.p50(), self.p90()]
     }
 }
 
@@ -218,6 +239,22 @@ impl Reached {
             *p = sketch.percentile(q);
         }
         Reached { reached_share: (sketch.count() - sketch.infinite_count()) as f64 / n, percentiles }
+    }
+    /// The 10th percentile month, if the runs at it got there.
+    pub fn p10(&self) -> Option<f64> {
+        self.percentiles[P10]
+    }
+    /// The median month, if the runs at it got there.
+    pub fn p50(&self) -> Option<f64> {
+        self.percentiles[P50]
+    }
+    /// The 90th percentile month, if the runs at it got there.
+    pub fn p90(&self) -> Option<f64> {
+        self.percentiles[P90]
+    }
+    /// P10, P50 and P90 months, `None` where not reached.
+    pub fn p10_p50_p90(&self) -> [Option<f64>; 3] {
+        [self.p10(), self.p50(), self.p90()]
     }
 }
 
@@ -251,18 +288,34 @@ pub struct Summary {
     pub series: usize,
     cells: Vec<Stats>,
     /// Share of runs in each binding state per month (`Binding::ALL` order).
-    pub binding_share: Vec<[f64; 3]>,
+    pub binding_share: Vec<[f64; Binding::COUNT]>,
     pub headline: Headline,
 }
 
 impl Summary {
-    /// Statistics of series `s` (see `metrics::series`) at month `m`.
-    pub fn stats(&self, month: usize, s: usize) -> &Stats {
-        &self.cells[month * self.series + s]
+    /// Statistics of series `s` at month `m`.
+    pub fn stats(&self, month: usize, s: Series) -> &Stats {
+        self.stats_at(month, s.index())
+    }
+
+    /// Statistics of the series at position `index` (a [`Series::index`] or an
+    /// [`origin_share_index`](super::metrics::origin_share_index)) at month `m`.
+    pub fn stats_at(&self, month: usize, index: usize) -> &Stats {
+        &self.cells[month * self.series + index]
     }
 
     /// One series over all months.
-    pub fn series_over_time(&self, s: usize) -> impl Iterator<Item = &Stats> + '_ {
-        (0..self.months).map(move |m| self.stats(m, s))
+    pub fn series_over_time(&self, s: Series) -> impl Iterator<Item = &Stats> + '_ {
+        self.index_over_time(s.index())
+    }
+
+    /// The series at position `index` over all months.
+    pub fn index_over_time(&self, index: usize) -> impl Iterator<Item = &Stats> + '_ {
+        (0..self.months).map(move |m| self.stats_at(m, index))
+    }
+
+    /// Share of runs in state `b`, month by month.
+    pub fn binding_over_time(&self, b: Binding) -> impl Iterator<Item = f64> + '_ {
+        self.binding_share.iter().map(move |row| row[b.index()])
     }
 }

@@ -2,22 +2,33 @@
 //! headline table rows, and the sentence on what binds when.
 
 use super::charts::{Band, ChartData};
-use super::format::{format_compact, format_thousands};
+use super::figures::{human, percent, Context, FigureValue, FIGURES};
+use super::format::format_thousands;
 use super::report::{HeadlineRow, ReportData};
-use crate::core::metrics::{series, Binding};
+use crate::core::metrics::{origin_share_index, Binding, Series};
 use crate::core::scenario::Scenario;
-use crate::core::stats::{Reached, Stats, Summary};
+use crate::core::stats::{Stats, Summary};
 
-fn band(summary: &Summary, s: usize) -> Band {
-    let pick = |i: usize| summary.series_over_time(s).map(|st| st.percentiles[i]).collect();
-    Band { p10: pick(1), p25: pick(2), p50: pick(3), p75: pick(4), p90: pick(5) }
+fn band_at(summary: &Summary, index: usize) -> Band {
+    let over_time = || summary.index_over_time(index);
+    Band {
+        p10: over_time().map(Stats::p10).collect(),
+        p25: over_time().map(Stats::p25).collect(),
+        p50: over_time().map(Stats::p50).collect(),
+        p75: over_time().map(Stats::p75).collect(),
+        p90: over_time().map(Stats::p90).collect(),
+    }
+}
+
+fn band(summary: &Summary, s: Series) -> Band {
+    band_at(summary, s.index())
 }
 
 /// The series every chart draws, from a summary.
 pub fn chart_data(scenario: &Scenario, summary: &Summary, seed: u64, scenario_file: &str) -> ChartData {
-    let p50 = |s: usize| summary.series_over_time(s).map(Stats::p50).collect::<Vec<f64>>();
-    let mean = |s: usize| summary.series_over_time(s).map(|st| st.mean).collect::<Vec<f64>>();
-    let share = |b: Binding| summary.binding_share.iter().map(|row| row[b.index()]).collect::<Vec<f64>>();
+    let p50 = |index: usize| summary.index_over_time(index).map(Stats::p50).collect::<Vec<f64>>();
+    let mean = |s: Series| summary.series_over_time(s).map(|st| st.mean).collect::<Vec<f64>>();
+    let share = |b: Binding| summary.binding_over_time(b).collect::<Vec<f64>>();
     ChartData {
         scenario_name: scenario.name().to_string(),
         scenario_file: scenario_file.to_string(),
@@ -25,77 +36,50 @@ pub fn chart_data(scenario: &Scenario, summary: &Summary, seed: u64, scenario_fi
         runs: summary.runs,
         seed,
         dates: (0..summary.months).map(|m| scenario.date_of(m as u32).to_string()).collect(),
-        operational: band(summary, series::OPERATIONAL),
-        compute_pflops: band(summary, series::COMPUTE_PFLOPS),
-        delivered_p50: p50(series::DELIVERED),
+        operational: band(summary, Series::Operational),
+        compute_pflops: band(summary, Series::ComputePflops),
+        delivered_p50: p50(Series::Delivered.index()),
         target: scenario.target().map(|t| (t.operational, t.by_month as usize)),
-        grid_mw: band(summary, series::GRID_MW),
-        facility_mw: band(summary, series::FACILITY_MW),
-        built_facility_mw: band(summary, series::BUILT_FACILITY_MW),
+        grid_mw: band(summary, Series::GridMw),
+        facility_mw: band(summary, Series::FacilityMw),
+        built_facility_mw: band(summary, Series::BuiltFacilityMw),
         binding_chips: share(Binding::Chips),
         binding_power: share(Binding::Power),
         binding_space: share(Binding::Space),
-        origins: scenario
-            .origins()
-            .iter()
-            .enumerate()
-            .map(|(i, o)| (o.clone(), p50(series::ORIGIN_SHARE_0 + i)))
-            .collect(),
+        origins: scenario.origins().iter().enumerate().map(|(i, o)| (o.clone(), p50(origin_share_index(i)))).collect(),
         home_origin: scenario.home_origin().map(str::to_string),
-        domestic_share: band(summary, series::DOMESTIC_SHARE),
-        waiting: band(summary, series::WAITING),
+        domestic_share: band(summary, Series::DomesticShare),
+        waiting: band(summary, Series::Waiting),
         // Means, not medians: the cause split of the median run is often all zero.
-        stranded_by_power_mean: mean(series::STRANDED_BY_POWER),
-        stranded_by_space_mean: mean(series::STRANDED_BY_SPACE),
-        stranded_capital_usd: scenario.has_prices().then(|| band(summary, series::STRANDED_CAPITAL_USD)),
+        stranded_by_power_mean: mean(Series::StrandedByPower),
+        stranded_by_space_mean: mean(Series::StrandedBySpace),
+        stranded_capital_usd: scenario.has_prices().then(|| band(summary, Series::StrandedCapitalUsd)),
     }
 }
 
-/// The headline table: label, P10, P50, P90 as shown.
+/// The report's headline table: label, P10, P50, P90 as shown, one row per figure of
+/// [`FIGURES`] the scenario has.
 pub fn headline_rows(scenario: &Scenario, summary: &Summary) -> Vec<HeadlineRow> {
     let h = &summary.headline;
-    let numbers = |label: String, s: &Stats| -> HeadlineRow {
-        (label, Some(format_thousands(s.p10())), Some(format_thousands(s.p50())), Some(format_thousands(s.p90())))
-    };
-    let months = |label: &str, r: &Reached| -> HeadlineRow {
-        let date = |m: Option<f64>| m.map(|m| scenario.date_of(m as u32).to_string());
-        (
-            format!("{label} (reached in {:.0}% of runs)", r.reached_share * 100.0),
-            date(r.percentiles[1]),
-            date(r.percentiles[3]),
-            date(r.percentiles[5]),
-        )
-    };
-    let horizon = scenario.date_of(scenario.horizon_month());
-    let mut rows = vec![
-        numbers(
-            format!("Chips operational at {horizon} (of {} ordered)", format_thousands(h.ordered_chips as f64)),
-            &h.operational_at_horizon,
-        ),
-        numbers(format!("Compute at {horizon}, PFLOP/s (dense BF16)"), &h.compute_pflops_at_horizon),
-        months("50% of ordered chips operational", &h.month_50pct_operational),
-        months("90% of ordered chips operational", &h.month_90pct_operational),
-        months("Power first binds", &h.power_first_binds),
-        numbers("Stranded chip-months".to_string(), &h.stranded_chip_months),
-    ];
-    if let Some(c) = &h.stranded_capital_usd_months {
-        let usd = |v: f64| Some(format!("${}", format_compact(v)));
-        rows.push(("Stranded capital, USD-months".to_string(), usd(c.p10()), usd(c.p50()), usd(c.p90())));
-    }
-    if let Some(t) = &h.target {
-        let p = format!("{:.0}%", t.probability * 100.0);
-        rows.push((
-            format!(
-                "Chance of {} chips operational by {}",
-                format_thousands(t.operational as f64),
-                scenario.date_of(t.by_month)
-            ),
-            Some("\u{2014}".to_string()),
-            Some(p),
-            Some("\u{2014}".to_string()),
-        ));
-    }
-    rows
+    let cx = Context::new(scenario, h);
+    let dash = || Some("\u{2014}".to_string());
+    FIGURES
+        .iter()
+        .filter_map(|def| {
+            let label = cx.fill(def.label);
+            Some(match def.figure.value(h)? {
+                FigureValue::Distribution(s) => {
+                    let [a, b, c] = s.p10_p50_p90().map(|v| Some(human(def.unit, v)));
+                    (label, a, b, c)
+                }
+                FigureValue::MonthReached(r) => {
+                    let [a, b, c] = r.p10_p50_p90().map(|m| m.map(|m| scenario.date_of(m as u32).to_string()));
+                    (format!("{label} (reached in {} of runs)", percent(r.reached_share)), a, b, c)
+                }
+                FigureValue::Probability(t) => (label, dash(), Some(percent(t.probability)), dash()),
+            })
+        })
+        .collect()
 }
 
 /// The longest run of months in which `share` is at least `level`: (first, last).
@@ -120,18 +104,15 @@ fn longest_stretch(share: &[f64], level: f64) -> Option<(usize, usize)> {
 /// Share of runs from which a constraint counts as binding "in a sizeable share of runs".
 pub const BINDS_THRESHOLD: f64 = 0.10;
 
-fn percent(x: f64) -> String {
-    format!("{:.0}%", x * 100.0)
-}
-
 /// One clause per constraint (power, then space) on when it binds, and one on how often
 /// nothing waits, e.g. "power binds in 62% of runs at its peak (2028-11), in most runs
 /// from 2028-03 to 2029-11". Shared by report.html and compare.
 pub fn binding_clauses(scenario: &Scenario, summary: &Summary) -> Vec<String> {
     let date = |m: usize| scenario.date_of(m as u32);
     let mut clauses = Vec::new();
-    for (b, name) in [(Binding::Power, "power"), (Binding::Space, "space")] {
-        let share: Vec<f64> = summary.binding_share.iter().map(|row| row[b.index()]).collect();
+    for b in Binding::limits() {
+        let name = b.label();
+        let share: Vec<f64> = summary.binding_over_time(b).collect();
         let (peak_month, peak) =
             share.iter().copied().enumerate().fold((0, 0.0), |acc, (m, s)| if s > acc.1 { (m, s) } else { acc });
         clauses.push(if peak < BINDS_THRESHOLD {
@@ -149,7 +130,7 @@ pub fn binding_clauses(scenario: &Scenario, summary: &Summary) -> Vec<String> {
         });
     }
     let months = summary.binding_share.len().max(1) as f64;
-    let chips = summary.binding_share.iter().map(|row| row[Binding::Chips.index()]).sum::<f64>() / months;
+    let chips = summary.binding_over_time(Binding::Chips).sum::<f64>() / months;
     clauses.push(format!("nothing waits (chips bind) in {} of run-months", percent(chips)));
     clauses
 }

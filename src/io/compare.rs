@@ -3,14 +3,15 @@
 //! function over the scenarios' summaries.
 
 use super::brief::binding_clauses;
+use super::figures::{percent, triple, Context, FigureValue, FIGURES};
 use super::format::format_thousands as grouped;
 use super::format::number;
 use super::json::headline_value;
 use super::report::escape_html;
 use crate::core::date::YearMonth;
-use crate::core::metrics::{Binding, METRIC_NAMES};
+use crate::core::metrics::{Binding, Series};
 use crate::core::scenario::Scenario;
-use crate::core::stats::{Reached, Stats, Summary};
+use crate::core::stats::Summary;
 use serde_json::{Map, Value};
 use std::fmt::Write as _;
 
@@ -63,7 +64,8 @@ pub fn render_compare_csv(items: &[Compared<'_>]) -> String {
                 (g >= o && g - o < c.summary.months).then_some((c, g - o))
             })
             .collect();
-        for (s, name) in METRIC_NAMES.iter().enumerate() {
+        for s in Series::summary_rows() {
+            let name = s.name();
             for (c, m) in &live {
                 let st = c.summary.stats(*m, s);
                 let _ = writeln!(
@@ -110,62 +112,44 @@ pub fn render_compare_json(items: &[Compared<'_>], seed: u64) -> String {
     text
 }
 
-fn pct(x: f64) -> String {
-    format!("{:.0}%", x * 100.0)
-}
-
 /// One sentence on what binds in one scenario (the clauses of `brief::binding_clauses`).
 pub fn binding_sentence(c: &Compared<'_>) -> String {
     format!("{}: {}.", c.label, binding_clauses(c.scenario, c.summary).join("; "))
 }
 
-fn triple(s: &Stats) -> String {
-    format!("{} / {} / {}", grouped(s.p10()), grouped(s.p50()), grouped(s.p90()))
-}
-
-fn month_triple(c: &Compared<'_>, r: &Reached) -> String {
-    let d = |m: Option<f64>| m.map_or("not reached".to_string(), |m| c.scenario.date_of(m as u32).to_string());
-    format!(
-        "{} / {} / {}<br><small>reached in {} of runs</small>",
-        d(r.percentiles[1]),
-        d(r.percentiles[3]),
-        d(r.percentiles[5]),
-        pct(r.reached_share)
-    )
+/// One scenario's cell for a figure in `compare.html` (markup; text already escaped).
+fn figure_cell(c: &Compared<'_>, def: &super::figures::FigureDef) -> String {
+    let h = &c.summary.headline;
+    let cx = Context::new(c.scenario, h);
+    let body = match def.figure.value(h) {
+        Some(FigureValue::Distribution(s)) => triple(s.p10_p50_p90().map(grouped)),
+        Some(FigureValue::MonthReached(r)) => format!(
+            "{}<br><small>reached in {} of runs</small>",
+            triple(r.p10_p50_p90().map(|m| cx.month(m))),
+            percent(r.reached_share)
+        ),
+        Some(FigureValue::Probability(t)) => format!(
+            "{} ({} by {})",
+            percent(t.probability),
+            grouped(t.operational as f64),
+            c.scenario.date_of(t.by_month)
+        ),
+        None if def.kind == super::figures::FigureKind::Probability => "no target".into(),
+        None => "-".into(),
+    };
+    body + &cx.fill(def.compare_note)
 }
 
 /// The side-by-side headline rows: (figure, one cell per scenario).
 pub fn headline_rows(items: &[Compared<'_>]) -> Vec<(String, Vec<String>)> {
-    let row = |name: &str, f: &dyn Fn(&Compared<'_>) -> String| (name.to_string(), items.iter().map(f).collect());
-    vec![
-        row("scenario name", &|c| escape_html(c.scenario.name())),
-        row("ordered chips", &|c| grouped(c.summary.headline.ordered_chips as f64)),
-        row("operational chips at horizon (P10 / P50 / P90)", &|c| {
-            format!(
-                "{}<br><small>horizon {}</small>",
-                triple(&c.summary.headline.operational_at_horizon),
-                c.scenario.date_of(c.scenario.horizon_month())
-            )
-        }),
-        row("compute at horizon, PFLOP/s", &|c| triple(&c.summary.headline.compute_pflops_at_horizon)),
-        row("50% of ordered chips operational", &|c| month_triple(c, &c.summary.headline.month_50pct_operational)),
-        row("90% of ordered chips operational", &|c| month_triple(c, &c.summary.headline.month_90pct_operational)),
-        row("power first binds", &|c| month_triple(c, &c.summary.headline.power_first_binds)),
-        row("stranded chip-months", &|c| triple(&c.summary.headline.stranded_chip_months)),
-        row("stranded capital, USD-months", &|c| {
-            c.summary.headline.stranded_capital_usd_months.as_ref().map_or("-".into(), triple)
-        }),
-        row("target met", &|c| {
-            c.summary.headline.target.map_or("no target".into(), |t| {
-                format!(
-                    "{} ({} by {})",
-                    pct(t.probability),
-                    grouped(t.operational as f64),
-                    c.scenario.date_of(t.by_month)
-                )
-            })
-        }),
-    ]
+    let mut rows: Vec<(String, Vec<String>)> = vec![
+        ("scenario name".into(), items.iter().map(|c| escape_html(c.scenario.name())).collect()),
+        ("ordered chips".into(), items.iter().map(|c| grouped(c.summary.headline.ordered_chips as f64)).collect()),
+    ];
+    rows.extend(
+        FIGURES.iter().map(|def| (def.compare.to_string(), items.iter().map(|c| figure_cell(c, def)).collect())),
+    );
+    rows
 }
 
 /// `compare.html`: a self-contained page (no script, no network) with the headline table,

@@ -1,7 +1,7 @@
 //! `summary.csv` and `trace-I.csv`: pure render functions returning the file text.
 
 use super::format::number;
-use crate::core::metrics::{Binding, METRIC_NAMES};
+use crate::core::metrics::{Binding, Series};
 use crate::core::run::TraceRow;
 use crate::core::scenario::Scenario;
 use crate::core::stats::Summary;
@@ -12,9 +12,9 @@ pub fn render_summary(scenario: &Scenario, summary: &Summary) -> String {
     let mut out = String::from("month,date,metric,mean,p5,p10,p25,p50,p75,p90,p95\n");
     for month in 0..summary.months {
         let date = scenario.date_of(month as u32);
-        for (s, name) in METRIC_NAMES.iter().enumerate() {
+        for s in Series::summary_rows() {
             let st = summary.stats(month, s);
-            let _ = write!(out, "{month},{date},{name},{}", number(st.mean));
+            let _ = write!(out, "{month},{date},{},{}", s.name(), number(st.mean));
             for p in st.percentiles {
                 let _ = write!(out, ",{}", number(p));
             }
@@ -23,7 +23,7 @@ pub fn render_summary(scenario: &Scenario, summary: &Summary) -> String {
         for b in Binding::ALL {
             let share = number(summary.binding_share[month][b.index()]);
             let _ = write!(out, "{month},{date},{},{share}", b.row_name());
-            for _ in 0..7 {
+            for _ in crate::core::stats::PERCENTILES {
                 let _ = write!(out, ",{share}");
             }
             out.push('\n');

@@ -6,6 +6,7 @@ pub mod charts;
 pub mod compare;
 pub mod compare_charts;
 pub mod csv;
+pub mod figures;
 pub mod format;
 pub mod inherit;
 pub mod json;

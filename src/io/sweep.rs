@@ -7,10 +7,11 @@
 //! (numbers, `"strings"`, inline tables); an unquoted value that is not valid TOML, such
 //! as `2028-06`, is read as a string.
 
+use super::figures::{FigureDef, FigureKind, FigureValue, FIGURES};
 use super::format::number;
 use super::inherit::SECTIONS;
 use crate::core::scenario::Scenario;
-use crate::core::stats::{Reached, Stats, Summary};
+use crate::core::stats::Summary;
 use crate::core::validate::closest;
 use std::fmt::Write as _;
 
@@ -147,48 +148,38 @@ fn unknown(what: &str, name: &str, names: &[String]) -> String {
     format!("--set: no {what} named \"{name}\"{hint}")
 }
 
-/// The headline columns of `sweep.csv`, in order.
-pub const SWEEP_FIGURES: [&str; 6] = [
-    "operational_at_horizon",
-    "compute_pflops_at_horizon",
-    "month_50pct_operational",
-    "month_90pct_operational",
-    "power_first_binds",
-    "stranded_chip_months",
-];
-
-fn stats_cells(s: &Stats) -> String {
-    format!("{},{},{}", number(s.p10()), number(s.p50()), number(s.p90()))
-}
-
-fn reached_cells(r: &Reached) -> String {
-    let f = |m: Option<f64>| m.map_or(String::new(), number);
-    format!("{},{},{}", f(r.percentiles[1]), f(r.percentiles[3]), f(r.percentiles[5]))
-}
-
-/// `sweep.csv`: `value` then P10/P50/P90 of each headline figure (months as month
-/// indices, empty where a percentile touches runs that never get there), then the chance
-/// that the target is met (empty without a target).
-pub fn render_sweep_csv(rows: &[(String, &Scenario, &Summary)]) -> String {
-    let mut out = String::from("value");
-    for f in SWEEP_FIGURES {
-        let _ = write!(out, ",{f}_p10,{f}_p50,{f}_p90");
+fn figure_cells(value: Option<FigureValue<'_>>, kind: FigureKind) -> String {
+    let month = |m: Option<f64>| m.map_or(String::new(), number);
+    match value {
+        Some(FigureValue::Distribution(s)) => s.p10_p50_p90().map(number).join(","),
+        Some(FigureValue::MonthReached(r)) => r.p10_p50_p90().map(month).join(","),
+        Some(FigureValue::Probability(t)) => number(t.probability),
+        None if kind == FigureKind::Probability => String::new(),
+        None => ",,".into(),
     }
-    out.push_str(",target_probability\n");
+}
+
+/// `sweep.csv`: `value`, then for each figure of [`FIGURES`] in the sweep: P10/P50/P90
+/// (months as month indices, empty where a percentile touches runs that never get
+/// there), or for a probability its value (the chance that the target is met; empty
+/// without a target).
+pub fn render_sweep_csv(rows: &[(String, &Scenario, &Summary)]) -> String {
+    let figures: Vec<&FigureDef> = FIGURES.iter().filter(|d| d.in_sweep).collect();
+    let mut out = String::from("value");
+    for f in &figures {
+        if f.kind == FigureKind::Probability {
+            let _ = write!(out, ",{}_probability", f.key);
+        } else {
+            let _ = write!(out, ",{0}_p10,{0}_p50,{0}_p90", f.key);
+        }
+    }
+    out.push('\n');
     for (value, _, summary) in rows {
-        let h = &summary.headline;
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{},{},{},{}",
-            super::csv::csv_field(value),
-            stats_cells(&h.operational_at_horizon),
-            stats_cells(&h.compute_pflops_at_horizon),
-            reached_cells(&h.month_50pct_operational),
-            reached_cells(&h.month_90pct_operational),
-            reached_cells(&h.power_first_binds),
-            stats_cells(&h.stranded_chip_months),
-            h.target.map_or(String::new(), |t| number(t.probability))
-        );
+        out.push_str(&super::csv::csv_field(value));
+        for f in &figures {
+            let _ = write!(out, ",{}", figure_cells(f.figure.value(&summary.headline), f.kind));
+        }
+        out.push('\n');
     }
     out
 }

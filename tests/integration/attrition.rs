@@ -3,7 +3,7 @@
 //! as one draw per lot; a lot that retires inside the horizon keeps its own survivors.
 
 use crate::support::summarize;
-use buildout::core::metrics::series;
+use buildout::core::metrics::Series;
 use buildout::core::scenario::Scenario;
 use buildout::io::scenario_file::load_str;
 use std::path::Path;
@@ -60,14 +60,14 @@ fn lots_that_never_retire_are_drawn_as_one_binomial() {
     let whole = scenario(&one_site(0.2, None, "2027-12", &deliveries(1, 2000, "2026-01")));
     let (a, b) = (summarize(&split, 4000, 7), summarize(&whole, 4000, 7));
     for m in 0..=23 {
-        assert_eq!(a.stats(m, series::LOST), b.stats(m, series::LOST), "month {m}");
+        assert_eq!(a.stats(m, Series::Lost), b.stats(m, Series::Lost), "month {m}");
     }
     // And those losses follow the law of per-lot draws: by the horizon sample (month 23,
     // after 23 ticks at 1 - 0.8^(1/12)) each chip is lost with chance 1 - 0.8^(23/12), so
     // lost(23) ~ Binomial(2000, that chance).
     let chance = 1.0 - 0.8f64.powf(23.0 / 12.0);
     let (mean, sd) = (2000.0 * chance, (2000.0 * chance * (1.0 - chance)).sqrt());
-    let lost = a.stats(23, series::LOST);
+    let lost = a.stats(23, Series::Lost);
     assert!((lost.mean - mean).abs() < 5.0 * sd / 4000f64.sqrt(), "mean {} vs {mean}", lost.mean);
     // p5 and p95 of a binomial this wide sit about 1.645 sd from the mean.
     assert!((lost.percentiles[0] - (mean - 1.645 * sd)).abs() < 3.0, "p5 {}", lost.percentiles[0]);
@@ -83,9 +83,9 @@ fn a_lot_that_retires_inside_the_horizon_keeps_its_own_survivors() {
         + &deliveries(1, 100, "2026-01").replace("d0", "A")
         + &deliveries(1, 60, "2026-04").replace("d0", "B");
     let summary = summarize(&scenario(&text), 50, 3);
-    assert_eq!(summary.stats(11, series::OPERATIONAL).mean, 160.0);
-    assert_eq!(summary.stats(12, series::OPERATIONAL).mean, 60.0);
-    assert_eq!(summary.stats(12, series::LOST).mean, 100.0);
+    assert_eq!(summary.stats(11, Series::Operational).mean, 160.0);
+    assert_eq!(summary.stats(12, Series::Operational).mean, 60.0);
+    assert_eq!(summary.stats(12, Series::Lost).mean, 100.0);
 
     // With failures, B's chips survive its 9 ticks (months 4..12) with chance
     // 0.7^(9/12) each, whatever A lost; A's survivors all leave at month 12.
@@ -96,9 +96,9 @@ fn a_lot_that_retires_inside_the_horizon_keeps_its_own_survivors() {
     let summary = summarize(&scenario(&with_failures), runs, 3);
     let survive = 0.7f64.powf(9.0 / 12.0);
     let (mean, sd) = (60.0 * survive, (60.0 * survive * (1.0 - survive)).sqrt());
-    let got = summary.stats(12, series::OPERATIONAL).mean;
+    let got = summary.stats(12, Series::Operational).mean;
     assert!((got - mean).abs() < 5.0 * sd / (runs as f64).sqrt(), "operational at 12: {got} vs {mean}");
-    let delivered = summary.stats(12, series::DELIVERED).mean;
+    let delivered = summary.stats(12, Series::Delivered).mean;
     assert_eq!(delivered, 160.0);
-    assert!((summary.stats(12, series::LOST).mean + got - delivered).abs() < 1e-9, "conservation at 12");
+    assert!((summary.stats(12, Series::Lost).mean + got - delivered).abs() < 1e-9, "conservation at 12");
 }

@@ -18,9 +18,16 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 
 /// Runs the binary from the repository root, so scenario paths (which `partial.json`
 /// records) are the same relative paths on every machine.
-fn run_ok(args: &[&str]) {
+fn run_ok(args: &[&str]) -> String {
     let out = buildout().current_dir(repo()).args(args).output().expect("the buildout binary runs");
     assert!(out.status.success(), "buildout {args:?} failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// `case/stdout hash` for what a command printed, less the line naming its temporary folder.
+fn hash_stdout(case: &str, stdout: &str, lines: &mut Vec<String>) {
+    let kept: String = stdout.lines().filter(|l| !l.starts_with("written to")).map(|l| format!("{l}\n")).collect();
+    lines.push(format!("{case}/stdout {:016x}", fnv1a(kept.as_bytes())));
 }
 
 /// `case/file hash` for every file in `dir`, sorted.
@@ -71,6 +78,23 @@ fn produce(tmp: &Path) -> Vec<String> {
         hash_lines(&case, &out, &mut lines);
     }
 
+    let console = tmp.join("console");
+    let text = run_ok(&[
+        "run",
+        "scenarios/korea-260k.toml",
+        "--runs",
+        RUNS,
+        "--seed",
+        SEED,
+        "--charts",
+        "none",
+        "--no-report",
+        "--out",
+        console.to_str().expect("utf-8 path"),
+    ]);
+    hash_stdout("console", &text, &mut lines);
+
+    let loud = ["--runs", RUNS, "--seed", SEED, "--threads", "2", "--charts", "all"];
     let compare = tmp.join("compare");
     let mut args = vec![
         "compare",
@@ -80,8 +104,9 @@ fn produce(tmp: &Path) -> Vec<String> {
         "--out",
         compare.to_str().expect("utf-8 path"),
     ];
-    args.extend(common);
-    run_ok(&args);
+    args.extend(loud);
+    let text = run_ok(&args);
+    hash_stdout("compare", &text, &mut lines);
     hash_lines("compare", &compare, &mut lines);
 
     let sweep = tmp.join("sweep");
@@ -93,8 +118,9 @@ fn produce(tmp: &Path) -> Vec<String> {
         "--out",
         sweep.to_str().expect("utf-8 path"),
     ];
-    args.extend(common);
-    run_ok(&args);
+    args.extend(loud);
+    let text = run_ok(&args);
+    hash_stdout("sweep", &text, &mut lines);
     hash_lines("sweep", &sweep, &mut lines);
 
     let shards: Vec<PathBuf> = (1..=2).map(|k| tmp.join(format!("shard{k}"))).collect();

@@ -4,7 +4,7 @@
 //! every seed, and an allocation pass that skips only what cannot change.
 
 use buildout::core::ensemble::{simulate, Silent};
-use buildout::core::metrics::series;
+use buildout::core::metrics::Series;
 use buildout::core::run::{run_one, run_with, NoTrace, RunObserver, RunRecord, TraceRow, Workspace};
 use buildout::core::scenario::Scenario;
 use buildout::io::scenario_file::load_str;
@@ -146,18 +146,18 @@ fn check_run(s: &Scenario, r: &RunRecord) {
     for m in 0..r.months() {
         let g = |k| r.get(m, k);
         assert_eq!(
-            g(series::DELIVERED),
-            g(series::WAITING) + g(series::INSTALLING) + g(series::OPERATIONAL) + g(series::LOST),
+            g(Series::Delivered),
+            g(Series::Waiting) + g(Series::Installing) + g(Series::Operational) + g(Series::Lost),
             "conservation at month {m}"
         );
-        assert!(g(series::DELIVERED) + g(series::CANCELLED) <= ordered, "more chips than ordered at month {m}");
+        assert!(g(Series::Delivered) + g(Series::Cancelled) <= ordered, "more chips than ordered at month {m}");
         // Chips sit only in ready sites, each within its IT capacity; with one site this
         // is that site's cap exactly.
-        assert!(g(series::IT_MW) <= g(series::BUILT_IT_MW) + EPS_MW, "IT draw above built capacity at month {m}");
-        assert!(g(series::FACILITY_MW) <= g(series::GRID_MW) + EPS_MW, "facility draw above the grid at month {m}");
+        assert!(g(Series::ItMw) <= g(Series::BuiltItMw) + EPS_MW, "IT draw above built capacity at month {m}");
+        assert!(g(Series::FacilityMw) <= g(Series::GridMw) + EPS_MW, "facility draw above the grid at month {m}");
         if m > 0 {
-            for k in [series::DELIVERED, series::LOST, series::CANCELLED, series::GRID_MW, series::BUILT_IT_MW] {
-                assert!(r.get(m, k) >= r.get(m - 1, k), "series {k} fell at month {m}");
+            for k in [Series::Delivered, Series::Lost, Series::Cancelled, Series::GridMw, Series::BuiltItMw] {
+                assert!(r.get(m, k) >= r.get(m - 1, k), "series {k:?} fell at month {m}");
             }
         }
     }
@@ -208,7 +208,7 @@ proptest! {
         let ordered = |p: &[f64; 7]| p.windows(2).all(|w| w[0] <= w[1]);
         for m in 0..summary.months {
             for k in 0..summary.series {
-                let st = summary.stats(m, k);
+                let st = summary.stats_at(m, k);
                 prop_assert!(ordered(&st.percentiles), "month {m} series {k}: {:?}", st.percentiles);
             }
         }

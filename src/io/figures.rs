@@ -1,0 +1,267 @@
+//! The one table of headline figures (MODEL.md section 6): for each figure its key, kind,
+//! unit and labels, read by every writer that shows headline figures (the console summary,
+//! `headline.json`, `report.html`, `compare.*`, `sweep.*`). A new figure is one entry in
+//! [`FIGURES`] plus its computation in `core::stats` and a line in [`Figure::value`].
+//!
+//! Per-month series are declared once in `core::metrics::Series` (name, unit); this
+//! module formats values of either by their [`Unit`].
+
+use super::format::{format_compact, format_thousands};
+use crate::core::metrics::Unit;
+use crate::core::scenario::Scenario;
+use crate::core::stats::{Headline, Reached, Stats, TargetResult};
+
+/// How a figure is distributed across runs, which decides how it is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FigureKind {
+    /// A quantity every run has: mean and percentiles.
+    Distribution,
+    /// The month something first happens, which some runs never reach.
+    MonthReached,
+    /// The share of runs in which something holds.
+    Probability,
+}
+
+/// One headline figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Figure {
+    /// Chips operational at the horizon.
+    OperationalAtHorizon,
+    /// Compute operational at the horizon, PFLOP/s.
+    ComputeAtHorizon,
+    /// The month when half the ordered chips run.
+    Month50pctOperational,
+    /// The month when 90% of the ordered chips run.
+    Month90pctOperational,
+    /// The first month in which power binds.
+    PowerFirstBinds,
+    /// Chips waiting, summed over months.
+    StrandedChipMonths,
+    /// Price of waiting chips, summed over months (when prices are set).
+    StrandedCapitalUsdMonths,
+    /// The chance that `[target]` is met (when a target is set).
+    Target,
+}
+
+/// How one figure is named and shown. Labels may hold the placeholders `{horizon}`,
+/// `{ordered}`, `{target}` and `{target_date}` (see [`Context`]).
+#[derive(Debug, Clone, Copy)]
+pub struct FigureDef {
+    /// Which figure.
+    pub figure: Figure,
+    /// Key in `headline.json` and `compare.json`; column stem in `sweep.csv`.
+    pub key: &'static str,
+    /// Distribution, month reached or probability.
+    pub kind: FigureKind,
+    /// What the values count (distributions only).
+    pub unit: Unit,
+    /// Row label in `report.html`.
+    pub label: &'static str,
+    /// Row label in the console summary.
+    pub console: &'static str,
+    /// Text after the console row's values.
+    pub console_note: &'static str,
+    /// Row label in `compare.html`.
+    pub compare: &'static str,
+    /// Markup after the compare cell's values.
+    pub compare_note: &'static str,
+    /// Whether `sweep.csv` has columns for it.
+    pub in_sweep: bool,
+}
+
+/// Every headline figure, in the order every writer shows them.
+pub const FIGURES: [FigureDef; 8] = [
+    FigureDef {
+        figure: Figure::OperationalAtHorizon,
+        key: "operational_at_horizon",
+        kind: FigureKind::Distribution,
+        unit: Unit::Chips,
+        label: "Chips operational at {horizon} (of {ordered} ordered)",
+        console: "operational chips at horizon",
+        console_note: "   of {ordered} ordered",
+        compare: "operational chips at horizon (P10 / P50 / P90)",
+        compare_note: "<br><small>horizon {horizon}</small>",
+        in_sweep: true,
+    },
+    FigureDef {
+        figure: Figure::ComputeAtHorizon,
+        key: "compute_pflops_at_horizon",
+        kind: FigureKind::Distribution,
+        unit: Unit::Pflops,
+        label: "Compute at {horizon}, PFLOP/s (dense BF16)",
+        console: "compute at horizon (PFLOP/s)",
+        console_note: "",
+        compare: "compute at horizon, PFLOP/s",
+        compare_note: "",
+        in_sweep: true,
+    },
+    FigureDef {
+        figure: Figure::Month50pctOperational,
+        key: "month_50pct_operational",
+        kind: FigureKind::MonthReached,
+        unit: Unit::Chips,
+        label: "50% of ordered chips operational",
+        console: "50% of ordered chips operational",
+        console_note: "",
+        compare: "50% of ordered chips operational",
+        compare_note: "",
+        in_sweep: true,
+    },
+    FigureDef {
+        figure: Figure::Month90pctOperational,
+        key: "month_90pct_operational",
+        kind: FigureKind::MonthReached,
+        unit: Unit::Chips,
+        label: "90% of ordered chips operational",
+        console: "90% of ordered chips operational",
+        console_note: "",
+        compare: "90% of ordered chips operational",
+        compare_note: "",
+        in_sweep: true,
+    },
+    FigureDef {
+        figure: Figure::PowerFirstBinds,
+        key: "power_first_binds",
+        kind: FigureKind::MonthReached,
+        unit: Unit::Chips,
+        label: "Power first binds",
+        console: "power first binds",
+        console_note: "",
+        compare: "power first binds",
+        compare_note: "",
+        in_sweep: true,
+    },
+    FigureDef {
+        figure: Figure::StrandedChipMonths,
+        key: "stranded_chip_months",
+        kind: FigureKind::Distribution,
+        unit: Unit::Chips,
+        label: "Stranded chip-months",
+        console: "stranded chip-months",
+        console_note: "",
+        compare: "stranded chip-months",
+        compare_note: "",
+        in_sweep: true,
+    },
+    FigureDef {
+        figure: Figure::StrandedCapitalUsdMonths,
+        key: "stranded_capital_usd_months",
+        kind: FigureKind::Distribution,
+        unit: Unit::Usd,
+        label: "Stranded capital, USD-months",
+        console: "stranded capital (USD-months)",
+        console_note: "",
+        compare: "stranded capital, USD-months",
+        compare_note: "",
+        in_sweep: false,
+    },
+    FigureDef {
+        figure: Figure::Target,
+        key: "target",
+        kind: FigureKind::Probability,
+        unit: Unit::Share,
+        label: "Chance of {target} chips operational by {target_date}",
+        console: "target {target} by {target_date}",
+        console_note: "",
+        compare: "target met",
+        compare_note: "",
+        in_sweep: true,
+    },
+];
+
+/// A figure's value in one summary.
+#[derive(Debug, Clone, Copy)]
+pub enum FigureValue<'a> {
+    /// Mean and percentiles.
+    Distribution(&'a Stats),
+    /// Percentile months and the share of runs that got there.
+    MonthReached(&'a Reached),
+    /// The target and the chance it is met.
+    Probability(&'a TargetResult),
+}
+
+impl Figure {
+    /// The figure's value, or `None` where the scenario does not have it (no prices, no
+    /// target).
+    pub fn value(self, h: &Headline) -> Option<FigureValue<'_>> {
+        use FigureValue::{Distribution, MonthReached, Probability};
+        match self {
+            Figure::OperationalAtHorizon => Some(Distribution(&h.operational_at_horizon)),
+            Figure::ComputeAtHorizon => Some(Distribution(&h.compute_pflops_at_horizon)),
+            Figure::Month50pctOperational => Some(MonthReached(&h.month_50pct_operational)),
+            Figure::Month90pctOperational => Some(MonthReached(&h.month_90pct_operational)),
+            Figure::PowerFirstBinds => Some(MonthReached(&h.power_first_binds)),
+            Figure::StrandedChipMonths => Some(Distribution(&h.stranded_chip_months)),
+            Figure::StrandedCapitalUsdMonths => h.stranded_capital_usd_months.as_ref().map(Distribution),
+            Figure::Target => h.target.as_ref().map(Probability),
+        }
+    }
+}
+
+/// What label placeholders stand for in one scenario's results.
+pub struct Context<'a> {
+    scenario: &'a Scenario,
+    headline: &'a Headline,
+}
+
+impl<'a> Context<'a> {
+    /// The context of one scenario's headline figures.
+    pub fn new(scenario: &'a Scenario, headline: &'a Headline) -> Context<'a> {
+        Context { scenario, headline }
+    }
+
+    /// `template` with `{horizon}`, `{ordered}`, `{target}` and `{target_date}` filled in.
+    pub fn fill(&self, template: &str) -> String {
+        if !template.contains('{') {
+            return template.to_string();
+        }
+        let mut text = template
+            .replace("{horizon}", &self.scenario.date_of(self.scenario.horizon_month()).to_string())
+            .replace("{ordered}", &format_thousands(self.headline.ordered_chips as f64));
+        if let Some(t) = &self.headline.target {
+            text = text
+                .replace("{target}", &format_thousands(t.operational as f64))
+                .replace("{target_date}", &self.scenario.date_of(t.by_month).to_string());
+        }
+        text
+    }
+
+    /// A month index as its date, or "not reached".
+    pub fn month(&self, m: Option<f64>) -> String {
+        m.map_or("not reached".to_string(), |m| self.scenario.date_of(m as u32).to_string())
+    }
+}
+
+/// A value for people: dollars compact (`$1.25B`), everything else with thousands
+/// separators.
+pub fn human(unit: Unit, v: f64) -> String {
+    match unit {
+        Unit::Usd => format!("${}", format_compact(v)),
+        _ => format_thousands(v),
+    }
+}
+
+/// A share as a whole percentage: 0.687 -> "69%".
+pub fn percent(x: f64) -> String {
+    format!("{:.0}%", x * 100.0)
+}
+
+/// `a / b / c`, the P10 / P50 / P90 triple of tables.
+pub fn triple(cells: [String; 3]) -> String {
+    cells.join(" / ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_figure_is_listed_once_with_a_unique_key() {
+        for (i, a) in FIGURES.iter().enumerate() {
+            for b in &FIGURES[i + 1..] {
+                assert_ne!(a.figure, b.figure);
+                assert_ne!(a.key, b.key);
+            }
+        }
+    }
+}

@@ -4,7 +4,7 @@
 use super::charts::{Band, ChartData};
 use super::figures::{human, percent, Context, FigureValue, FIGURES};
 use super::format::format_thousands;
-use super::report::{HeadlineRow, ReportData};
+use super::page::report::{HeadlineRow, ReportData};
 use crate::core::metrics::{origin_share_index, Binding, Series};
 use crate::core::scenario::Scenario;
 use crate::core::stats::{Stats, Summary};

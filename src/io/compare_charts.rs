@@ -13,8 +13,8 @@ use super::charts::{
     ChartFormat, Figure, Heading, LegendItem, Swatch, Unit, Writer, XAxis, YAxis, AXIS_TITLE_SIZE, LABEL_SIZE,
     LINE_WIDTH, MARGIN_X, TITLE_SIZE, WIDTH,
 };
-use super::compare::{earliest_start, offset, Compared};
 use super::format::{format_compact, format_thousands, group_thousands};
+use super::studies::compare::{earliest_start, offset, Compared};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};

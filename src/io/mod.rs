@@ -3,16 +3,14 @@
 
 pub mod brief;
 pub mod charts;
-pub mod compare;
 pub mod compare_charts;
-pub mod csv;
 pub mod figures;
 pub mod format;
 pub mod inherit;
-pub mod json;
 pub mod output;
+pub mod page;
 pub mod partial;
 pub mod progress;
-pub mod report;
 pub mod scenario_file;
-pub mod sweep;
+pub mod studies;
+pub mod tables;

@@ -3,8 +3,8 @@
 //! tolerance where a mean).
 
 use crate::support::{load, parse_summary, summarize, validation_dir, SHARED_VALIDATION_DIR};
-use buildout::io::csv::render_summary;
-use buildout::io::json::render_headline;
+use buildout::io::tables::csv::render_summary;
+use buildout::io::tables::headline::render_headline;
 use serde_json::Value;
 
 fn expected() -> Value {

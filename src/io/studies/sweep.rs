@@ -7,12 +7,12 @@
 //! (numbers, `"strings"`, inline tables); an unquoted value that is not valid TOML, such
 //! as `2028-06`, is read as a string.
 
-use super::figures::{FigureDef, FigureKind, FigureValue, FIGURES};
-use super::format::number;
-use super::inherit::SECTIONS;
 use crate::core::scenario::Scenario;
 use crate::core::stats::Summary;
 use crate::core::validate::closest;
+use crate::io::figures::{FigureDef, FigureKind, FigureValue, FIGURES};
+use crate::io::format::number;
+use crate::io::inherit::SECTIONS;
 use std::fmt::Write as _;
 
 /// A parsed `--set`: the key path and the values to try, in order.
@@ -175,7 +175,7 @@ pub fn render_sweep_csv(rows: &[(String, &Scenario, &Summary)]) -> String {
     }
     out.push('\n');
     for (value, _, summary) in rows {
-        out.push_str(&super::csv::csv_field(value));
+        out.push_str(&crate::io::tables::csv::csv_field(value));
         for f in &figures {
             let _ = write!(out, ",{}", figure_cells(f.figure.value(&summary.headline), f.kind));
         }

@@ -1,10 +1,10 @@
 //! `summary.csv` and `trace-I.csv`: pure render functions returning the file text.
 
-use super::format::number;
 use crate::core::metrics::{Binding, Series};
 use crate::core::run::TraceRow;
 use crate::core::scenario::Scenario;
 use crate::core::stats::Summary;
+use crate::io::format::number;
 use std::fmt::Write as _;
 
 /// The summary table of MODEL.md section 7: one row per month and metric.

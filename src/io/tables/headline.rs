@@ -1,9 +1,9 @@
 //! `headline.json`: the headline figures of MODEL.md section 6, keys as in 8.19.
 
-use super::figures::{FigureValue, FIGURES};
-use super::format::json_number;
 use crate::core::scenario::Scenario;
 use crate::core::stats::{Reached, Stats, Summary, TargetResult, PERCENTILE_NAMES};
+use crate::io::figures::{FigureValue, FIGURES};
+use crate::io::format::json_number;
 use serde_json::{Map, Value};
 
 fn stats(s: &Stats) -> Value {

@@ -2,8 +2,9 @@
 //! inline as SVG, and the caller's paragraph on what binds. No JavaScript, no
 //! network references, with a print stylesheet for A4 and Letter.
 
-use super::charts::{render_chart, ChartData, ChartError, ChartFormat, ChartKind};
-use super::format::format_thousands;
+use super::{escape_html, inline_svg, Skeleton};
+use crate::io::charts::{ChartData, ChartKind};
+use crate::io::format::format_thousands;
 
 /// One headline row: label, then P10, P50, P90 already formatted (a number, or a date
 /// for month figures); `None` is shown as "not reached".
@@ -20,22 +21,6 @@ pub struct ReportData {
     pub binding_text: String,
 }
 
-/// Escape text for HTML element content and attribute values.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 /// How a headline value is shown in the report table: thousands separators,
 /// no decimals from 100 up; `None` is "not reached".
 pub fn format_headline_value(v: Option<f64>) -> String {
@@ -43,15 +28,6 @@ pub fn format_headline_value(v: Option<f64>) -> String {
         Some(v) => format_thousands(v),
         None => "not reached".to_string(),
     }
-}
-
-/// Turn plotters' standalone SVG into an inline `<svg>` element for HTML:
-/// drop the XML namespace URL (HTML parsers supply it) and add an accessible name.
-pub(crate) fn inline_svg(svg: &str, title: &str) -> String {
-    let svg = svg.replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1);
-    let attrs =
-        format!("<svg role=\"img\" aria-label=\"{}\" preserveAspectRatio=\"xMidYMid meet\" ", escape_html(title));
-    svg.replacen("<svg ", &attrs, 1)
 }
 
 const STYLE: &str = r#"
@@ -91,16 +67,11 @@ footer { color: #555555; font-size: 14px; margin-top: 32px; border-top: 1px soli
 }
 "#;
 
-/// Render the complete, self-contained HTML report (charts inline as SVG).
-pub fn render_report(data: &ChartData, report: &ReportData) -> Result<String, ChartError> {
+/// Render the complete, self-contained HTML report, with `charts` (each chart's SVG, as
+/// rendered for the chart files) inline in the order given.
+pub fn render_report(data: &ChartData, report: &ReportData, charts: &[(ChartKind, String)]) -> String {
     let mut h = String::with_capacity(512 * 1024);
     let name = escape_html(&data.scenario_name);
-    h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    h.push_str(&format!("<title>{name} \u{2014} buildout report</title>\n"));
-    h.push_str("<style>");
-    h.push_str(STYLE);
-    h.push_str("</style>\n</head>\n<body>\n<main>\n");
 
     h.push_str(&format!("<h1>{name}</h1>\n"));
     h.push_str(&format!(
@@ -138,11 +109,9 @@ pub fn render_report(data: &ChartData, report: &ReportData) -> Result<String, Ch
     h.push_str(&format!("<p class=\"binding\">{}</p>\n", escape_html(report.binding_text.trim())));
 
     h.push_str("<h2>Charts</h2>\n");
-    for kind in ChartKind::ALL {
-        let svg = render_chart(kind, data, ChartFormat::Svg)?;
-        let svg = String::from_utf8(svg).map_err(|e| ChartError::Draw(e.to_string()))?;
+    for (kind, svg) in charts {
         h.push_str(&format!("<figure class=\"chart\" id=\"chart-{}\">\n", kind.file_stem()));
-        h.push_str(&inline_svg(&svg, kind.title()));
+        h.push_str(&inline_svg(svg, kind.title()));
         h.push_str(&format!("<figcaption>Figure: {}.</figcaption>\n</figure>\n", escape_html(kind.title())));
     }
 
@@ -151,8 +120,8 @@ pub fn render_report(data: &ChartData, report: &ReportData) -> Result<String, Ch
         escape_html(&data.version),
         escape_html(&data.scenario_file)
     ));
-    h.push_str("</main>\n</body>\n</html>\n");
-    Ok(h)
+    let title = format!("{name} \u{2014} buildout report");
+    Skeleton { title: &title, style: STYLE, viewport: true, main: true }.wrap(&h)
 }
 
 /// Example fixture matching [`super::charts::sample_data`], for inspecting the report.

@@ -1,0 +1,177 @@
+//! `buildout run`: one scenario's Monte Carlo (or one shard of it), then every output
+//! file written at once; `write_outputs` also serves `merge`.
+
+use super::{formats, Timings, STOP};
+use crate::cli::{ChartFormats, RunConfig};
+use crate::core::ensemble::simulate;
+use crate::core::run::{run_with, Workspace};
+use crate::core::scenario::Scenario;
+use crate::core::stats::Summary;
+use crate::error::AppError;
+use crate::io::brief::{chart_data, report_data};
+use crate::io::charts::{render_chart, ChartFormat, ChartKind};
+use crate::io::output::StagedDir;
+use crate::io::page::report::render_report;
+use crate::io::partial::{render_partial, scenario_hash, Partial, PartialHeader, PARTIAL_FILE};
+use crate::io::progress::RunProgress;
+use crate::io::scenario_file::load_file;
+use crate::io::tables::console::human_summary;
+use crate::io::tables::csv::{render_summary, TraceWriter};
+use crate::io::tables::headline::render_headline;
+use std::path::{Path, PathBuf};
+
+/// The finished result of `run`, for callers that want the numbers.
+pub struct RunOutcome {
+    pub out: PathBuf,
+    pub summary: Summary,
+}
+
+/// `buildout run`: simulate, then write every output file at once.
+pub fn run(config: &RunConfig) -> Result<RunOutcome, AppError> {
+    let mut timings = Timings::new(config.timings);
+    let loaded = load_file(&config.scenario)?;
+    if !config.quiet {
+        eprint!("{}", loaded.warnings);
+    }
+    let scenario = &loaded.scenario;
+    let runs = config.runs.unwrap_or(scenario.default_runs());
+    let seed = config.seed.unwrap_or(scenario.default_seed());
+    if let Some(i) = config.trace {
+        if i >= runs {
+            return Err(AppError::Usage(format!("--trace {i} names no run: runs are numbered 0 to {}", runs - 1)));
+        }
+    }
+    let range = config.shard.map_or(0..runs, |sh| sh.runs(runs));
+    // Fail early, before hours of simulation, when the output folder cannot be made.
+    if config.out == crate::cli::default_out(&config.scenario) {
+        // Only the default output/ folder is made on demand; a given --out must have a parent.
+        if let Some(parent) = config.out.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|source| crate::io::output::OutputError::Io { path: parent.to_path_buf(), source })?;
+        }
+    }
+    let staged = StagedDir::new(&config.out)?;
+    timings.lap("load");
+    let progress = RunProgress::new(range.end - range.start, config.quiet, &STOP);
+    progress.set_message(scenario.name().to_string());
+    let aggregate = simulate(scenario, seed, range.clone(), config.threads, &progress);
+    progress.finish();
+    let aggregate = aggregate?;
+    timings.lap("simulate");
+    if let Some(shard) = config.shard {
+        let header = PartialHeader {
+            format: crate::io::partial::FORMAT.into(),
+            format_version: crate::io::partial::FORMAT_VERSION,
+            tool_version: env!("CARGO_PKG_VERSION").into(),
+            scenario: scenario.name().into(),
+            scenario_hash: scenario_hash(scenario),
+            scenario_file: config.scenario.display().to_string(),
+            // The resolved text: a partial must stand alone, without the files it extends.
+            scenario_text: crate::io::inherit::render_toml(&crate::io::inherit::resolve_file(&config.scenario)?.table),
+            seed,
+            runs,
+            shard,
+            run_range: [range.start, range.end],
+        };
+        let partial = Partial { header, aggregate };
+        let rendered = render_partial(&partial);
+        timings.lap("render");
+        staged.write(PARTIAL_FILE, rendered.as_bytes())?;
+        let out = staged.commit()?;
+        timings.lap("write");
+        timings.print();
+        if !config.quiet {
+            println!(
+                "{}: shard {}/{}: runs {}..{} of {runs}, seed {seed}; partial result written to {}",
+                scenario.name(),
+                shard.index,
+                shard.count,
+                range.start,
+                range.end,
+                out.join(PARTIAL_FILE).display()
+            );
+        }
+        let summary = partial.aggregate.summarize(scenario);
+        return Ok(RunOutcome { out, summary });
+    }
+    let summary = aggregate.summarize(scenario);
+    timings.lap("aggregate");
+    let files =
+        OutputFiles { scenario_file: file_name_of(&config.scenario), charts: config.charts, report: config.report };
+    write_outputs(&staged, scenario, &summary, seed, &files, &mut timings)?;
+    if let Some(i) = config.trace {
+        let mut trace = TraceWriter::new(scenario);
+        run_with(scenario, seed, i, &mut Workspace::default(), &mut trace);
+        staged.write(&format!("trace-{i}.csv"), trace.finish().as_bytes())?;
+    }
+    let out = staged.commit()?;
+    timings.lap("write");
+    timings.print();
+    if !config.quiet {
+        print!("{}", human_summary(scenario, &summary, seed, &out));
+    }
+    Ok(RunOutcome { out, summary })
+}
+
+/// Which files besides summary.csv and headline.json a finished Monte Carlo writes.
+pub(crate) struct OutputFiles {
+    /// The scenario file's name, for the charts' source line.
+    pub scenario_file: String,
+    pub charts: ChartFormats,
+    pub report: bool,
+}
+
+/// The file name of a path, for source lines.
+pub(crate) fn file_name_of(path: &Path) -> String {
+    path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+}
+
+/// Renders and writes every file of a finished Monte Carlo: summary.csv, headline.json,
+/// the charts in the chosen formats and report.html. `run` and `merge` both call it, so
+/// a merged result is byte for byte what one machine writes.
+pub(crate) fn write_outputs(
+    staged: &StagedDir,
+    scenario: &Scenario,
+    summary: &Summary,
+    seed: u64,
+    files: &OutputFiles,
+    timings: &mut Timings,
+) -> Result<(), AppError> {
+    let summary_csv = render_summary(scenario, summary);
+    let headline = render_headline(scenario, summary, seed);
+    staged.write("summary.csv", summary_csv.as_bytes())?;
+    staged.write("headline.json", headline.as_bytes())?;
+    if files.charts != ChartFormats::None || files.report {
+        let data = chart_data(scenario, summary, seed, &files.scenario_file);
+        let mut svgs = Vec::new();
+        for kind in ChartKind::ALL {
+            let render = |format| {
+                render_chart(kind, &data, format)
+                    .map_err(|e| AppError::Engine(format!("chart {}: {e}", kind.file_stem())))
+            };
+            let mut svg = None;
+            for &(format, ext) in formats(files.charts) {
+                let bytes = render(format)?;
+                staged.write(&format!("{}.{ext}", kind.file_stem()), &bytes)?;
+                if format == ChartFormat::Svg {
+                    svg = Some(bytes);
+                }
+            }
+            if files.report {
+                // The report inlines the SVG written to the chart file, rendered once; only
+                // without SVG files is it rendered for the report alone.
+                let svg = match svg {
+                    Some(svg) => svg,
+                    None => render(ChartFormat::Svg)?,
+                };
+                svgs.push((kind, String::from_utf8_lossy(&svg).into_owned()));
+            }
+        }
+        if files.report {
+            let html = render_report(&data, &report_data(scenario, summary), &svgs);
+            staged.write("report.html", html.as_bytes())?;
+        }
+    }
+    timings.lap("render");
+    Ok(())
+}

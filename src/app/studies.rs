@@ -1,0 +1,202 @@
+//! `buildout compare` and `buildout sweep`: several ensembles with common random numbers,
+//! then their tables, charts and page.
+
+use super::{formats, STOP};
+use crate::cli::ChartFormats;
+use crate::core::ensemble::simulate;
+use crate::core::scenario::Scenario;
+use crate::core::stats::Summary;
+use crate::error::AppError;
+use crate::io::charts::ChartFormat;
+use crate::io::format::format_thousands;
+use crate::io::output::StagedDir;
+use crate::io::progress::RunProgress;
+use crate::io::scenario_file::load_file;
+use std::path::PathBuf;
+
+/// Runs one loaded scenario for `compare` or `sweep`.
+fn simulate_one(scenario: &Scenario, runs: u64, seed: u64, o: &crate::cli::SimOptions) -> Result<Summary, AppError> {
+    let progress = RunProgress::new(runs, o.quiet, &STOP);
+    progress.set_message(scenario.name().to_string());
+    let aggregate = simulate(scenario, seed, 0..runs, o.threads, &progress);
+    progress.finish();
+    Ok(aggregate?.summarize(scenario))
+}
+
+/// `buildout compare`: every scenario with the same seed and run count (common random
+/// numbers), then compare.csv, compare.json, compare.html and overlay charts.
+pub fn compare(args: &crate::cli::CompareArgs) -> Result<PathBuf, AppError> {
+    use crate::io::studies::compare::*;
+    let o = &args.options;
+    o.check()?;
+    let loaded = args.scenarios.iter().map(|p| load_file(p)).collect::<Result<Vec<_>, _>>()?;
+    let Some(first) = loaded.first() else {
+        return Err(AppError::Usage("compare needs at least two scenario files".into()));
+    };
+    let runs = o.runs.unwrap_or(first.scenario.default_runs());
+    let seed = o.seed.unwrap_or(first.scenario.default_seed());
+    let staged = StagedDir::new(&args.out())?;
+    let mut summaries = Vec::new();
+    for l in &loaded {
+        if !o.quiet {
+            eprint!("{}", l.warnings);
+        }
+        summaries.push(simulate_one(&l.scenario, runs, seed, o)?);
+    }
+    let stems: Vec<String> = args
+        .scenarios
+        .iter()
+        .map(|p| p.file_stem().map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned()))
+        .collect();
+    let items: Vec<Compared<'_>> = unique_labels(&stems)
+        .into_iter()
+        .zip(&loaded)
+        .zip(&summaries)
+        .map(|((label, l), summary)| Compared {
+            label,
+            file: l.path.display().to_string(),
+            scenario: &l.scenario,
+            summary,
+        })
+        .collect();
+    staged.write("compare.csv", render_compare_csv(&items).as_bytes())?;
+    staged.write("compare.json", render_compare_json(&items, seed).as_bytes())?;
+    let charts_svg = write_compare_charts(&staged, &items, seed, o.charts)?;
+    staged
+        .write("compare.html", crate::io::page::compare::render_compare_html(&items, seed, &charts_svg).as_bytes())?;
+    let out = staged.commit()?;
+    if !o.quiet {
+        let mut text = format!("compare: {} runs each, seed {seed}\n", format_thousands(runs as f64));
+        for c in &items {
+            let h = &c.summary.headline;
+            text.push_str(&format!(
+                "{:<24} operational at horizon P10/P50/P90 {} / {} / {}\n  {}\n",
+                c.label,
+                format_thousands(h.operational_at_horizon.p10()),
+                format_thousands(h.operational_at_horizon.p50()),
+                format_thousands(h.operational_at_horizon.p90()),
+                binding_sentence(c)
+            ));
+        }
+        text.push_str(&format!("written to {}\n", out.display()));
+        print!("{text}");
+    }
+    Ok(out)
+}
+
+/// Renders the overlay charts, writes them in the `--charts` formats, and returns
+/// (caption, SVG) of each for compare.html.
+fn write_compare_charts(
+    staged: &StagedDir,
+    items: &[crate::io::studies::compare::Compared<'_>],
+    seed: u64,
+    charts: ChartFormats,
+) -> Result<Vec<(String, String)>, AppError> {
+    use crate::io::compare_charts::{compare_data, render_compare_chart, CompareKind};
+    let data = compare_data(items, seed);
+    let mut svgs = Vec::new();
+    for kind in CompareKind::ALL {
+        let err = |e: crate::io::charts::ChartError| AppError::Engine(format!("chart {}: {e}", kind.file_stem()));
+        let mut svg = None;
+        for &(format, ext) in formats(charts) {
+            if let Some(bytes) = render_compare_chart(kind, &data, format).map_err(err)? {
+                staged.write(&format!("{}.{ext}", kind.file_stem()), &bytes)?;
+                if format == ChartFormat::Svg {
+                    svg = Some(bytes);
+                }
+            }
+        }
+        // compare.html inlines every chart, also when no SVG files are written.
+        if svg.is_none() {
+            svg = render_compare_chart(kind, &data, ChartFormat::Svg).map_err(err)?;
+        }
+        if let Some(svg) = svg {
+            svgs.push((kind.title().to_string(), String::from_utf8_lossy(&svg).into_owned()));
+        }
+    }
+    Ok(svgs)
+}
+
+/// `buildout sweep`: the scenario once per value of one key (same seed and runs), then
+/// sweep.csv and a chart of a headline figure against the value.
+pub fn sweep(args: &crate::cli::SweepArgs) -> Result<PathBuf, AppError> {
+    use crate::io::studies::sweep::*;
+    let o = &args.options;
+    o.check()?;
+    let set = parse_set(&args.set).map_err(AppError::Usage)?;
+    let base = load_file(&args.scenario)?;
+    let resolved = crate::io::inherit::resolve_file(&args.scenario)?;
+    let runs = o.runs.unwrap_or(base.scenario.default_runs());
+    let seed = o.seed.unwrap_or(base.scenario.default_seed());
+    let mut variants = Vec::new();
+    for (text, value) in &set.values {
+        let mut table = resolved.table.clone();
+        apply(&mut table, &set, value).map_err(AppError::Usage)?;
+        let label = PathBuf::from(format!("{} [--set {}={text}]", args.scenario.display(), set.path_text()));
+        let loaded = crate::io::scenario_file::load_str(&label, &crate::io::inherit::render_toml(&table))?;
+        variants.push((text.clone(), loaded));
+    }
+    let staged = StagedDir::new(&args.out())?;
+    let mut summaries = Vec::new();
+    for (_, l) in &variants {
+        summaries.push(simulate_one(&l.scenario, runs, seed, o)?);
+    }
+    let rows: Vec<(String, &Scenario, &Summary)> =
+        variants.iter().zip(&summaries).map(|((v, l), s)| (v.clone(), &l.scenario, s)).collect();
+    staged.write("sweep.csv", render_sweep_csv(&rows).as_bytes())?;
+    if o.charts != ChartFormats::None {
+        use crate::io::compare_charts::{render_sweep_chart, SweepChartData, SweepPoint};
+        let number = |v: &toml::Value| match v {
+            toml::Value::Integer(i) => Some(*i as f64),
+            toml::Value::Float(f) => Some(*f),
+            _ => None,
+        };
+        let data = SweepChartData {
+            path: set.path_text(),
+            scenario_name: base.scenario.name().to_string(),
+            scenario_file: args.scenario.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+            runs,
+            seed,
+            points: set
+                .values
+                .iter()
+                .zip(&rows)
+                .map(|((text, value), (_, scenario, summary))| {
+                    let h = &summary.headline;
+                    SweepPoint {
+                        label: text.clone(),
+                        number: number(value),
+                        operational: (
+                            h.operational_at_horizon.p10(),
+                            h.operational_at_horizon.p50(),
+                            h.operational_at_horizon.p90(),
+                        ),
+                        ordered: h.ordered_chips as f64,
+                        horizon: scenario.date_of(scenario.horizon_month()).to_string(),
+                    }
+                })
+                .collect(),
+        };
+        for &(format, ext) in formats(o.charts) {
+            let bytes = render_sweep_chart(&data, format).map_err(|e| AppError::Engine(format!("chart sweep: {e}")))?;
+            staged.write(&format!("sweep.{ext}"), &bytes)?;
+        }
+    }
+    let out = staged.commit()?;
+    if !o.quiet {
+        let mut text = format!("sweep {}: {} runs each, seed {seed}\n", set.path_text(), format_thousands(runs as f64));
+        text.push_str(&format!("{:<16} operational at horizon P10 / P50 / P90\n", "value"));
+        for (v, _, s) in &rows {
+            let h = &s.headline.operational_at_horizon;
+            text.push_str(&format!(
+                "{v:<16} {} / {} / {}\n",
+                format_thousands(h.p10()),
+                format_thousands(h.p50()),
+                format_thousands(h.p90())
+            ));
+        }
+        text.push_str(&format!("written to {}\n", out.display()));
+        print!("{text}");
+    }
+    Ok(out)
+}

@@ -1,0 +1,37 @@
+//! The console summary printed after a run: one line per headline figure the scenario
+//! has, from the table in `io::figures`.
+
+use crate::core::scenario::Scenario;
+use crate::core::stats::Summary;
+use crate::io::figures::{human, triple, Context, FigureValue, FIGURES};
+
+/// The short table printed after a run: one line per headline figure the scenario has.
+pub fn human_summary(scenario: &Scenario, summary: &Summary, seed: u64, out: &std::path::Path) -> String {
+    let h = &summary.headline;
+    let cx = Context::new(scenario, h);
+    let mut lines = vec![
+        format!(
+            "{}: {} runs, seed {seed}, horizon {}",
+            scenario.name(),
+            summary.runs,
+            scenario.date_of(scenario.horizon_month())
+        ),
+        format!("{:<34} {}", "", "P10 / P50 / P90"),
+    ];
+    for def in &FIGURES {
+        let Some(value) = def.figure.value(h) else { continue };
+        let label = cx.fill(def.console);
+        let cells = match value {
+            FigureValue::Distribution(s) => triple(s.p10_p50_p90().map(|v| human(def.unit, v))),
+            FigureValue::MonthReached(r) => format!(
+                "{}   (reached in {:.0}% of runs)",
+                triple(r.p10_p50_p90().map(|m| cx.month(m))),
+                r.reached_share * 100.0
+            ),
+            FigureValue::Probability(t) => format!("{:.1}%", t.probability * 100.0),
+        };
+        lines.push(format!("{label:<34} {cells}{}", cx.fill(def.console_note)));
+    }
+    lines.push(format!("written to {}", out.display()));
+    lines.join("\n") + "\n"
+}

@@ -17,68 +17,14 @@ use std::path::Path;
 /// writes what the whole run would have written.
 pub fn merge(args: &MergeArgs) -> Result<RunOutcome, AppError> {
     let mut timings = Timings::new(args.timings);
-    let refuse = |msg: String| AppError::Usage(format!("cannot merge: {msg}"));
     let mut partials: Vec<(&Path, Partial)> = Vec::new();
     for dir in &args.dirs {
         let partial = read_partial(dir).map_err(|e| refuse(e.to_string()))?;
         partials.push((dir.as_ref(), partial));
     }
-    let (first_dir, first) = (partials[0].0, partials[0].1.header.clone());
-    for (dir, p) in &partials[1..] {
-        let h = &p.header;
-        let differs = |what: &str, a: String, b: String| {
-            refuse(format!("{} has {what} {b} but {} has {what} {a}", dir.display(), first_dir.display()))
-        };
-        if h.tool_version != first.tool_version {
-            return Err(differs("buildout version", first.tool_version.clone(), h.tool_version.clone()));
-        }
-        if h.scenario_hash != first.scenario_hash {
-            return Err(differs(
-                "scenario",
-                format!("{:?} ({})", first.scenario, first.scenario_hash),
-                format!("{:?} ({})", h.scenario, h.scenario_hash),
-            ));
-        }
-        if h.seed != first.seed {
-            return Err(differs("seed", first.seed.to_string(), h.seed.to_string()));
-        }
-        if h.runs != first.runs {
-            return Err(differs("a run count of", first.runs.to_string(), h.runs.to_string()));
-        }
-        if h.shard.count != first.shard.count {
-            return Err(differs("shards out of", first.shard.count.to_string(), h.shard.count.to_string()));
-        }
-    }
-    if first.tool_version != env!("CARGO_PKG_VERSION") {
-        return Err(refuse(format!(
-            "{} was written by buildout {}; this is buildout {}: rerun the shards with one version",
-            first_dir.display(),
-            first.tool_version,
-            env!("CARGO_PKG_VERSION")
-        )));
-    }
-    let m = first.shard.count;
-    for (dir, p) in &partials {
-        let sh = p.header.shard;
-        if Shard::new(sh.index, sh.count).is_none() {
-            return Err(refuse(format!("{}: shard {}/{} is not a shard", dir.display(), sh.index, sh.count)));
-        }
-    }
-    let mut seen: Vec<Option<&Path>> = vec![None; m.min(1 << 20) as usize];
-    for (dir, p) in &partials {
-        let k = p.header.shard.index;
-        let slot =
-            seen.get_mut((k - 1) as usize).ok_or_else(|| refuse(format!("{}: bad shard {k}/{m}", dir.display())))?;
-        if let Some(other) = slot {
-            return Err(refuse(format!("{} and {} are both shard {k}/{m}", other.display(), dir.display())));
-        }
-        *slot = Some(dir);
-    }
-    let missing: Vec<String> =
-        seen.iter().enumerate().filter(|(_, d)| d.is_none()).map(|(k, _)| format!("{}/{m}", k + 1)).collect();
-    if !missing.is_empty() || seen.len() as u64 != m {
-        return Err(refuse(format!("shard {} missing: give the folders of all {m} shards", missing.join(", "))));
-    }
+    check_shard_set(&partials)?;
+    let first = partials[0].1.header.clone();
+    let first_dir = partials[0].0;
     let loaded = load_str(Path::new(&first.scenario_file), &first.scenario_text)?;
     let scenario = &loaded.scenario;
     if scenario_hash(scenario) != first.scenario_hash {
@@ -124,4 +70,71 @@ pub fn merge(args: &MergeArgs) -> Result<RunOutcome, AppError> {
         print!("{}", human_summary(scenario, &summary, first.seed, &out));
     }
     Ok(RunOutcome { out, summary })
+}
+
+/// Refuses a merge: the message says why.
+fn refuse(msg: String) -> AppError {
+    AppError::Usage(format!("cannot merge: {msg}"))
+}
+
+/// Checks that the partials come from one version, scenario, seed and run count, and are
+/// each shard of the split exactly once.
+fn check_shard_set(partials: &[(&Path, Partial)]) -> Result<(), AppError> {
+    let (first_dir, first) = (partials[0].0, partials[0].1.header.clone());
+    for (dir, p) in &partials[1..] {
+        let h = &p.header;
+        let differs = |what: &str, a: String, b: String| {
+            refuse(format!("{} has {what} {b} but {} has {what} {a}", dir.display(), first_dir.display()))
+        };
+        if h.tool_version != first.tool_version {
+            return Err(differs("buildout version", first.tool_version.clone(), h.tool_version.clone()));
+        }
+        if h.scenario_hash != first.scenario_hash {
+            return Err(differs(
+                "scenario",
+                format!("{:?} ({})", first.scenario, first.scenario_hash),
+                format!("{:?} ({})", h.scenario, h.scenario_hash),
+            ));
+        }
+        if h.seed != first.seed {
+            return Err(differs("seed", first.seed.to_string(), h.seed.to_string()));
+        }
+        if h.runs != first.runs {
+            return Err(differs("a run count of", first.runs.to_string(), h.runs.to_string()));
+        }
+        if h.shard.count != first.shard.count {
+            return Err(differs("shards out of", first.shard.count.to_string(), h.shard.count.to_string()));
+        }
+    }
+    if first.tool_version != env!("CARGO_PKG_VERSION") {
+        return Err(refuse(format!(
+            "{} was written by buildout {}; this is buildout {}: rerun the shards with one version",
+            first_dir.display(),
+            first.tool_version,
+            env!("CARGO_PKG_VERSION")
+        )));
+    }
+    let m = first.shard.count;
+    for (dir, p) in partials {
+        let sh = p.header.shard;
+        if Shard::new(sh.index, sh.count).is_none() {
+            return Err(refuse(format!("{}: shard {}/{} is not a shard", dir.display(), sh.index, sh.count)));
+        }
+    }
+    let mut seen: Vec<Option<&Path>> = vec![None; m.min(1 << 20) as usize];
+    for (dir, p) in partials {
+        let k = p.header.shard.index;
+        let slot =
+            seen.get_mut((k - 1) as usize).ok_or_else(|| refuse(format!("{}: bad shard {k}/{m}", dir.display())))?;
+        if let Some(other) = slot {
+            return Err(refuse(format!("{} and {} are both shard {k}/{m}", other.display(), dir.display())));
+        }
+        *slot = Some(dir);
+    }
+    let missing: Vec<String> =
+        seen.iter().enumerate().filter(|(_, d)| d.is_none()).map(|(k, _)| format!("{}/{m}", k + 1)).collect();
+    if !missing.is_empty() || seen.len() as u64 != m {
+        return Err(refuse(format!("shard {} missing: give the folders of all {m} shards", missing.join(", "))));
+    }
+    Ok(())
 }

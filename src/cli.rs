@@ -11,6 +11,7 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(name = "buildout", version, about, long_about = None)]
 pub struct Cli {
+    /// What to do.
     #[command(subcommand)]
     pub command: Command,
 }
@@ -35,6 +36,7 @@ pub enum Command {
 pub struct RunArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
+    /// The Monte Carlo options shared by `run`, `compare` and `sweep`.
     #[command(flatten)]
     pub options: SimOptions,
     /// Also write trace-I.csv: every event of run I with the state after it.
@@ -109,16 +111,27 @@ pub struct ValidateArgs {
 /// A checked run request.
 #[derive(Debug, Clone)]
 pub struct RunConfig {
+    /// The scenario file.
     pub scenario: PathBuf,
+    /// `--runs`, else the scenario's `runs`.
     pub runs: Option<u64>,
+    /// `--seed`, else the scenario's `seed`.
     pub seed: Option<u64>,
+    /// `--threads`, else every core.
     pub threads: Option<usize>,
+    /// The output folder.
     pub out: PathBuf,
+    /// No progress bar and no summary.
     pub quiet: bool,
+    /// The run whose events to write as `trace-I.csv`.
     pub trace: Option<u64>,
+    /// Which chart formats to write.
     pub charts: ChartFormats,
+    /// Whether to write `report.html`.
     pub report: bool,
+    /// Run only this shard and write `partial.json`.
     pub shard: Option<Shard>,
+    /// Print the time of each phase.
     pub timings: bool,
 }
 
@@ -210,6 +223,7 @@ pub struct CompareArgs {
     /// Two or more scenario files (TOML).
     #[arg(num_args = 2.., required = true)]
     pub scenarios: Vec<PathBuf>,
+    /// The Monte Carlo options shared by `run`, `compare` and `sweep`.
     #[command(flatten)]
     pub options: SimOptions,
 }
@@ -232,6 +246,7 @@ pub struct SweepArgs {
     /// One key path and the values to try: 'deliveries."Naver lot 1".count=5000,10000,20000'.
     #[arg(long, value_name = "PATH=V1,V2,...")]
     pub set: String,
+    /// The Monte Carlo options shared by `run`, `compare` and `sweep`.
     #[command(flatten)]
     pub options: SimOptions,
 }

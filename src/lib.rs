@@ -9,6 +9,8 @@
 //! - [`io`]: the edges (scenario files, CSV/JSON writers, progress, output folders).
 //! - [`app`]: where core and edges meet; [`cli`]: the command line.
 
+#![warn(missing_docs)]
+
 pub mod app;
 pub mod cli;
 pub mod core;

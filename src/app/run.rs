@@ -22,7 +22,9 @@ use std::path::{Path, PathBuf};
 
 /// The finished result of `run`, for callers that want the numbers.
 pub struct RunOutcome {
+    /// The output folder written.
     pub out: PathBuf,
+    /// The finished statistics.
     pub summary: Summary,
 }
 

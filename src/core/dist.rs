@@ -16,15 +16,44 @@ pub enum Dist {
     /// Always this value; draws nothing.
     Fixed(f64),
     /// Uniform on [min, max]: one uniform draw.
-    Uniform { min: f64, max: f64 },
+    Uniform {
+        /// Lowest value.
+        min: f64,
+        /// Highest value.
+        max: f64,
+    },
     /// Triangular on [min, max] with its peak at mode: one uniform draw, inverse CDF.
-    Triangular { min: f64, mode: f64, max: f64 },
+    Triangular {
+        /// Lowest value.
+        min: f64,
+        /// Most likely value.
+        mode: f64,
+        /// Highest value.
+        max: f64,
+    },
     /// Beta-PERT with lambda 4 on [min, max]: one beta draw.
-    Pert { min: f64, mode: f64, max: f64 },
+    Pert {
+        /// Lowest value.
+        min: f64,
+        /// Most likely value.
+        mode: f64,
+        /// Highest value.
+        max: f64,
+    },
     /// Normal with the given mean and standard deviation.
-    Normal { mean: f64, sd: f64 },
+    Normal {
+        /// Mean.
+        mean: f64,
+        /// Standard deviation.
+        sd: f64,
+    },
     /// Log-normal: ln X ~ Normal(mu, sigma).
-    LogNormal { mu: f64, sigma: f64 },
+    LogNormal {
+        /// Mean of ln X.
+        mu: f64,
+        /// Standard deviation of ln X.
+        sigma: f64,
+    },
 }
 
 impl Dist {

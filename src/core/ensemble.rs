@@ -17,7 +17,9 @@ pub const CHUNK_RUNS: u64 = 64;
 /// machines of a cluster can each run one and `merge` their partial results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Shard {
+    /// Which shard, from 1.
     pub index: u64,
+    /// How many shards the Monte Carlo is split into.
     pub count: u64,
 }
 
@@ -59,10 +61,17 @@ impl Progress for Silent {
 /// Why a Monte Carlo did not finish.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EnsembleError {
+    /// The caller asked to stop (Ctrl-C) before every run finished.
     #[error("interrupted before all runs finished")]
     Interrupted,
     #[error("could not start {threads} worker threads: {reason}")]
-    ThreadPool { threads: usize, reason: String },
+    /// The worker threads could not be started.
+    ThreadPool {
+        /// Threads asked for.
+        threads: usize,
+        /// What the thread pool said.
+        reason: String,
+    },
 }
 
 /// Runs `runs` (a range of run indices) of `scenario` with master seed `seed` on

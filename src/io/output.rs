@@ -9,14 +9,30 @@ use std::path::{Path, PathBuf};
 /// Why an output folder could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
+    /// Reading or writing a file or folder failed.
     #[error("cannot write output into {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// The output folder's parent does not exist.
     #[error(
         "cannot write output into {path}: the folder {parent} does not exist: create it first, or choose another --out"
     )]
-    MissingParent { path: PathBuf, parent: PathBuf },
+    MissingParent {
+        /// The output folder.
+        path: PathBuf,
+        /// Its missing parent.
+        parent: PathBuf,
+    },
+    /// The output path is a file.
     #[error("cannot write output into {path}: it is a file, not a folder: move it away, or choose another --out")]
-    NotAFolder { path: PathBuf },
+    NotAFolder {
+        /// The output path.
+        path: PathBuf,
+    },
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {

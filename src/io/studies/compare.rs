@@ -15,9 +15,13 @@ use std::fmt::Write as _;
 
 /// One compared scenario: a short unique label (the file stem), its scenario and results.
 pub struct Compared<'a> {
+    /// A short unique label (the file stem).
     pub label: String,
+    /// The scenario file as given.
     pub file: String,
+    /// The validated scenario.
     pub scenario: &'a Scenario,
+    /// Its Monte Carlo results.
     pub summary: &'a Summary,
 }
 

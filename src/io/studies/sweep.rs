@@ -18,6 +18,7 @@ use std::fmt::Write as _;
 /// A parsed `--set`: the key path and the values to try, in order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SweepSet {
+    /// The key path, one segment per item (quotes removed).
     pub path: Vec<String>,
     /// Each value as written, and as a TOML value.
     pub values: Vec<(String, toml::Value)>,

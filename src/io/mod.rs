@@ -2,9 +2,8 @@
 //! progress bars. Each writer is a pure render function plus a thin write.
 
 pub mod brief;
-pub mod charts;
+pub mod chart;
 pub mod compare;
-pub mod compare_charts;
 pub mod csv;
 pub mod format;
 pub mod inherit;

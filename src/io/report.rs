@@ -2,7 +2,7 @@
 //! inline as SVG, and the caller's paragraph on what binds. No JavaScript, no
 //! network references, with a print stylesheet for A4 and Letter.
 
-use super::charts::{render_chart, ChartData, ChartError, ChartFormat, ChartKind};
+use super::chart::{render_chart, ChartData, ChartError, ChartFormat, ChartKind};
 use super::format::format_thousands;
 
 /// One headline row: label, then P10, P50, P90 already formatted (a number, or a date
@@ -155,7 +155,7 @@ pub fn render_report(data: &ChartData, report: &ReportData) -> Result<String, Ch
     Ok(h)
 }
 
-/// Example fixture matching [`super::charts::sample_data`], for inspecting the report.
+/// Example fixture matching [`super::chart::sample_data`], for inspecting the report.
 pub fn sample_report() -> ReportData {
     ReportData {
         description: Some(

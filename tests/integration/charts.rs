@@ -1,7 +1,7 @@
 //! Chart and report rendering: determinism, SVG and PNG content, report structure,
 //! degenerate data.
 
-use buildout::io::charts::{palette, render_chart, sample_data, Band, ChartData, ChartError, ChartFormat, ChartKind};
+use buildout::io::chart::{palette, render_chart, sample_data, Band, ChartData, ChartError, ChartFormat, ChartKind};
 use buildout::io::format::{format_compact, format_thousands};
 use buildout::io::report::{format_headline_value, render_report, sample_report};
 use plotters::style::RGBColor;

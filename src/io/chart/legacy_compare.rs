@@ -1,20 +1,20 @@
 //! Overlay charts for `compare` (capacity, power, constraints as small multiples,
 //! dependency) and the `sweep` chart, drawn with the single-run chart pieces of
-//! [`super::charts`]: same fonts, palette, layout, legend and deterministic PNG.
+//! [`super::legacy_run`]: same fonts, palette, layout, legend and deterministic PNG.
 //!
 //! Scenarios are aligned by calendar month: month 0 of every chart is the earliest start
 //! among the scenarios, and each scenario's series is drawn only inside its own months.
 
-use super::brief::chart_data;
-use super::charts::palette::{CHIPS, GRID, MUTED, POWER, SPACE, TEXT};
-use super::charts::{
+use crate::io::brief::chart_data;
+use super::legacy_run::palette::{CHIPS, GRID, MUTED, POWER, SPACE, TEXT};
+use super::legacy_run::{
     band_max, band_polygon, bold_style, draw_band, draw_dashed, draw_err, draw_line, draw_pct_guides, draw_stack,
     frame_with, item, label_areas, max_finite, render_figure, stack, text_style, Band, Canvas, ChartData, ChartError,
     ChartFormat, Figure, Heading, LegendItem, Swatch, Unit, Writer, XAxis, YAxis, AXIS_TITLE_SIZE, LABEL_SIZE,
     LINE_WIDTH, MARGIN_X, TITLE_SIZE, WIDTH,
 };
-use super::compare::{earliest_start, offset, Compared};
-use super::format::{format_compact, format_thousands, group_thousands};
+use crate::io::compare::{earliest_start, offset, Compared};
+use crate::io::format::{format_compact, format_thousands, group_thousands};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};

@@ -7,7 +7,7 @@
 //! depend on the fonts installed on the machine. SVG output keeps text as
 //! `<text>` elements in the viewer's `sans-serif` font.
 
-use super::format::{format_compact, format_thousands, group_thousands, trim_decimals};
+use crate::io::format::{format_compact, format_thousands, group_thousands, trim_decimals};
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
@@ -21,8 +21,8 @@ pub const WIDTH: u32 = 1600;
 /// Height of every chart in pixels (PNG) or user units (SVG).
 pub const HEIGHT: u32 = 900;
 
-static FONT_REGULAR: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
-static FONT_BOLD: &[u8] = include_bytes!("../../assets/DejaVuSans-Bold.ttf");
+static FONT_REGULAR: &[u8] = include_bytes!("../../../assets/DejaVuSans.ttf");
+static FONT_BOLD: &[u8] = include_bytes!("../../../assets/DejaVuSans-Bold.ttf");
 const FAMILY: &str = "sans-serif";
 
 /// Minimal TrueType metrics reader (cmap format 4 + hhea + hmtx), used to place

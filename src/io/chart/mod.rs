@@ -5,12 +5,13 @@
 //! - `run_charts`: the five charts of a run, from [`ChartData`] (`data`).
 //! - `compare_charts`: the overlays of `compare`, from [`CompareData`].
 //! - `sweep_chart`: the chart of `sweep`, from [`SweepChartData`].
-//! - `spec`: the description types.
+//! - `spec`: the description types; `dump`: their text form for snapshot tests.
 //! - `render`, `font` (embedded DejaVu Sans and glyph metrics), `png` (deterministic
 //!   encoder), `palette` (Okabe-Ito colours), `fixture` (example data).
 
 mod compare_charts;
 mod data;
+mod dump;
 mod fixture;
 mod font;
 pub mod palette;
@@ -22,6 +23,7 @@ mod sweep_chart;
 
 pub use compare_charts::{compare_chart, compare_data, CompareData, CompareKind, CompareScenario};
 pub use data::{Band, ChartData};
+pub use dump::dump;
 pub use fixture::sample_data;
 pub use render::{ensure_fonts, render};
 pub use run_charts::{run_chart, ChartKind};

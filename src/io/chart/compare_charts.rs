@@ -7,7 +7,8 @@
 use super::data::{Band, ChartData};
 use super::palette::{scenario_color, Rgb, GRID, MUTED};
 use super::run_charts::{
-    band_max, binding_layers, binding_legend, max_finite, nice, outer_band, panel, pct_guides, share, stack,
+    band_max, binding_layers, binding_legend, max_finite, nice, outer_band, panel, pct_guides, shade_months, share,
+    stack,
 };
 use super::spec::{item, Figure, Layer, Layout, LegendItem, Line, Panel, Source, Swatch, Title, Unit, XAxis};
 use crate::io::brief::chart_data;
@@ -251,14 +252,7 @@ fn constraints(d: &CompareData, x: &mut XAxis) -> Parts {
                 }
             }
             // Months outside this scenario's own range: light grey, not "nothing binds".
-            let mut layers: Vec<Layer> = outside
-                .iter()
-                .map(|&(a, b)| Layer::Shade {
-                    x0: (a as f64 - 1.0).max(0.0),
-                    x1: (b as f64 + 1.0).min(x.max),
-                    paint: GRID.solid(),
-                })
-                .collect();
+            let mut layers: Vec<Layer> = shade_months(&outside, 1.0, x.max, GRID).collect();
             layers.push(Layer::Stack(areas));
             layers.extend(pct_guides(x.max));
             layers.push(Layer::AreaLabels);

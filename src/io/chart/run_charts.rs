@@ -169,6 +169,21 @@ pub(super) fn stack(layers: &[(&str, &[f64], Rgb)], n: usize, normalise: bool) -
     out
 }
 
+/// Full-height shading over each run of months (first, last), widened by `pad` months
+/// on each side and kept inside 0..=`xmax`.
+pub(super) fn shade_months(
+    runs: &[(usize, usize)],
+    pad: f64,
+    xmax: f64,
+    color: Rgb,
+) -> impl Iterator<Item = Layer> + '_ {
+    runs.iter().map(move |&(s, e)| Layer::Shade {
+        x0: (s as f64 - pad).max(0.0),
+        x1: (e as f64 + pad).min(xmax),
+        paint: color.solid(),
+    })
+}
+
 /// The three binding constraints as stack layers, chips at the bottom.
 pub(super) fn binding_layers(d: &ChartData) -> [(&'static str, &[f64], Rgb); 3] {
     [("Chips", &d.binding_chips, CHIPS), ("Power", &d.binding_power, POWER), ("Space", &d.binding_space, SPACE)]
@@ -273,14 +288,7 @@ fn power(d: &ChartData, x: &XAxis) -> Parts {
         legend.push(item(Swatch::Fill(CEILING, 1.0), "Grid is the ceiling"));
     }
     let y = band_max(&d.grid_mw).max(band_max(&d.facility_mw)).max(band_max(&d.built_facility_mw));
-    let mut layers: Vec<Layer> = runs
-        .iter()
-        .map(|&(s, e)| Layer::Shade {
-            x0: (s as f64 - 0.5).max(0.0),
-            x1: (e as f64 + 0.5).min(x.max),
-            paint: CEILING.solid(),
-        })
-        .collect();
+    let mut layers: Vec<Layer> = shade_months(&runs, 0.5, x.max, CEILING).collect();
     layers.extend(banded(&d.built_facility_mw, SPACE));
     layers.extend(banded(&d.facility_mw, FACILITY));
     layers.extend(banded(&d.grid_mw, POWER));

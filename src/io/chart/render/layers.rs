@@ -80,7 +80,7 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
             Layer::PointLabels { at, lift, min_gap } => {
                 let mut right = i32::MIN;
                 for ((xv, yv), label) in at {
-                    let w = bold_width(self.root, label, LABEL_SIZE)?;
+                    let w = text_width(self.root, label, LABEL_SIZE, true)?;
                     let (bx, by) = c.backend_coord(&(*xv, *yv));
                     if bx - w / 2 >= right + min_gap {
                         let anchor = (HPos::Center, VPos::Bottom);

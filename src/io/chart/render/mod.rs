@@ -23,7 +23,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::{register_font, FontStyle};
 use std::sync::OnceLock;
-use text::{bold_width, fit, text_style, text_width, Writer};
+use text::{fit, text_style, text_width, Writer};
 
 mod layers;
 mod legend;
@@ -212,7 +212,7 @@ fn uncrowded<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, x: &XAxis) -> Re
     let mut ticks = Vec::new();
     let mut right = f64::NEG_INFINITY;
     for (at, label) in &x.ticks {
-        let w = text_width(root, label, LABEL_SIZE)? as f64;
+        let w = text_width(root, label, LABEL_SIZE, false)? as f64;
         let p = px(*at);
         if p - w / 2.0 >= right + gap {
             ticks.push((*at, label.clone()));
@@ -243,15 +243,15 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
         let root = self.root;
         let full_w = WIDTH as i32 - 2 * MARGIN_X;
         let title = match &fig.title.fallback {
-            Some(short) if bold_width(root, &fig.title.text, TITLE_SIZE)? > full_w => {
+            Some(short) if text_width(root, &fig.title.text, TITLE_SIZE, true)? > full_w => {
                 fit(root, short, TITLE_SIZE, full_w)?
             }
             _ => fig.title.text.clone(),
         };
         let source = match &fig.source.short {
             Some(short) => {
-                let room = full_w - text_width(root, &fig.note, LABEL_SIZE)? - 40;
-                if text_width(root, &fig.source.text, LABEL_SIZE)? > room {
+                let room = full_w - text_width(root, &fig.note, LABEL_SIZE, false)? - 40;
+                if text_width(root, &fig.source.text, LABEL_SIZE, false)? > room {
                     short
                 } else {
                     &fig.source.text

@@ -21,22 +21,15 @@ pub(super) fn bold_style(size: f64, color: RGBColor) -> TextStyle<'static> {
     s
 }
 
-/// Width in pixels of `s` in the chart font at `size`.
+/// Width in pixels of `s` in the chart font (regular or bold) at `size`.
 pub(super) fn text_width<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     s: &str,
     size: f64,
+    bold: bool,
 ) -> Result<i32, ChartError> {
-    Ok(root.estimate_text_size(s, &text_style(size, rgb(TEXT))).map_err(draw_err)?.0 as i32)
-}
-
-/// Width in pixels of `s` in the bold chart font at `size`.
-pub(super) fn bold_width<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    s: &str,
-    size: f64,
-) -> Result<i32, ChartError> {
-    Ok(root.estimate_text_size(s, &bold_style(size, rgb(TEXT))).map_err(draw_err)?.0 as i32)
+    let style = if bold { bold_style(size, rgb(TEXT)) } else { text_style(size, rgb(TEXT)) };
+    Ok(root.estimate_text_size(s, &style).map_err(draw_err)?.0 as i32)
 }
 
 /// `s`, cut with an ellipsis so that it is at most `max_w` pixels wide (in bold).
@@ -46,13 +39,13 @@ pub(super) fn fit<DB: DrawingBackend>(
     size: f64,
     max_w: i32,
 ) -> Result<String, ChartError> {
-    if bold_width(root, s, size)? <= max_w {
+    if text_width(root, s, size, true)? <= max_w {
         return Ok(s.to_string());
     }
     let chars: Vec<char> = s.chars().collect();
     for keep in (1..chars.len()).rev() {
         let cut: String = chars[..keep].iter().collect::<String>().trim_end().to_string() + "\u{2026}";
-        if bold_width(root, &cut, size)? <= max_w {
+        if text_width(root, &cut, size, true)? <= max_w {
             return Ok(cut);
         }
     }

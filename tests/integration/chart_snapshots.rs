@@ -87,3 +87,24 @@ fn sweep_chart_of_three_values() {
     };
     check("sweep", &dump(&sweep_chart(&d)));
 }
+
+#[test]
+fn only_the_renderer_uses_plotters() {
+    fn visit(dir: &std::path::Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).expect("source folder").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                visit(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).expect("source file");
+                let in_renderer = path.components().any(|c| c.as_os_str() == "render");
+                if text.contains("plotters::") && !in_renderer {
+                    out.push(path.display().to_string());
+                }
+            }
+        }
+    }
+    let mut offenders = Vec::new();
+    visit(&repo().join("src"), &mut offenders);
+    assert!(offenders.is_empty(), "plotters used outside src/io/chart/render/: {offenders:?}");
+}

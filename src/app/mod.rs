@@ -13,7 +13,7 @@ pub use studies::{compare, sweep};
 
 use crate::cli::{ChartFormats, Cli, Command};
 use crate::error::AppError;
-use crate::io::charts::ChartFormat;
+use crate::io::chart::ChartFormat;
 use crate::io::format::format_thousands;
 use crate::io::scenario_file::load_file;
 use std::sync::atomic::AtomicBool;

@@ -9,7 +9,7 @@ use crate::core::scenario::Scenario;
 use crate::core::stats::Summary;
 use crate::error::AppError;
 use crate::io::brief::{chart_data, report_data};
-use crate::io::charts::{render_chart, ChartFormat, ChartKind};
+use crate::io::chart::{render_chart, ChartFormat, ChartKind};
 use crate::io::output::StagedDir;
 use crate::io::page::report::render_report;
 use crate::io::partial::{render_partial, scenario_hash, Partial, PartialHeader, PARTIAL_FILE};

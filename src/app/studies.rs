@@ -7,7 +7,7 @@ use crate::core::ensemble::simulate;
 use crate::core::scenario::Scenario;
 use crate::core::stats::Summary;
 use crate::error::AppError;
-use crate::io::charts::ChartFormat;
+use crate::io::chart::ChartFormat;
 use crate::io::format::format_thousands;
 use crate::io::output::StagedDir;
 use crate::io::progress::RunProgress;
@@ -92,11 +92,11 @@ fn write_compare_charts(
     seed: u64,
     charts: ChartFormats,
 ) -> Result<Vec<(String, String)>, AppError> {
-    use crate::io::compare_charts::{compare_data, render_compare_chart, CompareKind};
+    use crate::io::chart::{compare_data, render_compare_chart, CompareKind};
     let data = compare_data(items, seed);
     let mut svgs = Vec::new();
     for kind in CompareKind::ALL {
-        let err = |e: crate::io::charts::ChartError| AppError::Engine(format!("chart {}: {e}", kind.file_stem()));
+        let err = |e: crate::io::chart::ChartError| AppError::Engine(format!("chart {}: {e}", kind.file_stem()));
         let mut svg = None;
         for &(format, ext) in formats(charts) {
             if let Some(bytes) = render_compare_chart(kind, &data, format).map_err(err)? {
@@ -145,7 +145,7 @@ pub fn sweep(args: &crate::cli::SweepArgs) -> Result<PathBuf, AppError> {
         variants.iter().zip(&summaries).map(|((v, l), s)| (v.clone(), &l.scenario, s)).collect();
     staged.write("sweep.csv", render_sweep_csv(&rows).as_bytes())?;
     if o.charts != ChartFormats::None {
-        use crate::io::compare_charts::{render_sweep_chart, SweepChartData, SweepPoint};
+        use crate::io::chart::{render_sweep_chart, SweepChartData, SweepPoint};
         let number = |v: &toml::Value| match v {
             toml::Value::Integer(i) => Some(*i as f64),
             toml::Value::Float(f) => Some(*f),

@@ -1,7 +1,7 @@
 //! From finished statistics to what the charts and the report show: chart series, the
 //! headline table rows, and the sentence on what binds when.
 
-use super::charts::{Band, ChartData};
+use super::chart::{Band, ChartData};
 use super::figures::{human, percent, Context, FigureValue, FIGURES};
 use super::format::format_thousands;
 use super::page::report::{HeadlineRow, ReportData};

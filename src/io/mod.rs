@@ -2,8 +2,7 @@
 //! progress bars. Each writer is a pure render function plus a thin write.
 
 pub mod brief;
-pub mod charts;
-pub mod compare_charts;
+pub mod chart;
 pub mod figures;
 pub mod format;
 pub mod inherit;

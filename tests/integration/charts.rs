@@ -1,10 +1,10 @@
 //! Chart and report rendering: determinism, SVG and PNG content, report structure,
 //! degenerate data.
 
-use buildout::io::charts::{palette, render_chart, sample_data, Band, ChartData, ChartError, ChartFormat, ChartKind};
+use buildout::io::chart::palette::Rgb;
+use buildout::io::chart::{palette, render_chart, sample_data, Band, ChartData, ChartError, ChartFormat, ChartKind};
 use buildout::io::format::{format_compact, format_thousands};
 use buildout::io::page::report::{format_headline_value, render_report, sample_report};
-use plotters::style::RGBColor;
 
 fn decode(png_bytes: &[u8]) -> (u32, u32, Vec<u8>) {
     let dec = png::Decoder::new(png_bytes);
@@ -33,12 +33,12 @@ fn count_colour(rgb: &[u8], w: u32, c: (u8, u8, u8), tol: i32) -> usize {
     n
 }
 
-fn solid(c: RGBColor) -> (u8, u8, u8) {
+fn solid(c: Rgb) -> (u8, u8, u8) {
     (c.0, c.1, c.2)
 }
 
 /// Colour of `c` at opacity `a` over white.
-fn over_white(c: RGBColor, a: f64) -> (u8, u8, u8) {
+fn over_white(c: Rgb, a: f64) -> (u8, u8, u8) {
     let m = |v: u8| (255.0 - (255.0 - v as f64) * a).round() as u8;
     (m(c.0), m(c.1), m(c.2))
 }

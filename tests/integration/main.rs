@@ -1,6 +1,7 @@
 //! The one integration-test binary: each module tests one promise of the tool.
 
 mod attrition;
+mod chart_snapshots;
 mod charts;
 mod compare_charts;
 mod determinism;

@@ -3,7 +3,7 @@
 //! network references, with a print stylesheet for A4 and Letter.
 
 use super::{escape_html, inline_svg, Skeleton};
-use crate::io::charts::{ChartData, ChartKind};
+use crate::io::chart::{ChartData, ChartKind};
 use crate::io::format::format_thousands;
 
 /// One headline row: label, then P10, P50, P90 already formatted (a number, or a date
@@ -124,7 +124,7 @@ pub fn render_report(data: &ChartData, report: &ReportData, charts: &[(ChartKind
     Skeleton { title: &title, style: STYLE, viewport: true, main: true }.wrap(&h)
 }
 
-/// Example fixture matching [`super::charts::sample_data`], for inspecting the report.
+/// Example fixture matching [`super::chart::sample_data`], for inspecting the report.
 pub fn sample_report() -> ReportData {
     ReportData {
         description: Some(

@@ -1,0 +1,371 @@
+//! The five charts of a run (capacity, power, constraints, dependency, stranded), each a
+//! pure function from [`ChartData`] to a chart description.
+
+use super::data::{Band, ChartData};
+use super::palette::*;
+use super::spec::{
+    item, Annotation, Area, Figure, HAnchor, Layer, Layout, LegendItem, Line, Mark, Panel, Source, Swatch, Title, Unit,
+    VAnchor, XAxis, YAt, YAxis, YScale, LABEL_SIZE,
+};
+use crate::io::format::{format_compact, group_thousands};
+
+/// Which of the five charts to draw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ChartKind {
+    /// Chips operational (bands), chips delivered, compute and the target.
+    Capacity,
+    /// Grid power online against facility power drawn and built capacity.
+    Power,
+    /// Share of runs in which chips, power or space is the binding constraint.
+    Constraints,
+    /// Share of compute by chip origin, with the domestic share.
+    Dependency,
+    /// Chips delivered but waiting for power or space, and their value.
+    Stranded,
+}
+
+impl ChartKind {
+    /// All five charts, in report order.
+    pub const ALL: [ChartKind; 5] =
+        [ChartKind::Capacity, ChartKind::Power, ChartKind::Constraints, ChartKind::Dependency, ChartKind::Stranded];
+
+    /// File stem of the chart: `capacity`, `power`, `constraints`, `dependency`, `stranded`.
+    pub fn file_stem(self) -> &'static str {
+        match self {
+            ChartKind::Capacity => "capacity",
+            ChartKind::Power => "power",
+            ChartKind::Constraints => "constraints",
+            ChartKind::Dependency => "dependency",
+            ChartKind::Stranded => "stranded",
+        }
+    }
+
+    /// How to read the chart, drawn at the bottom right.
+    pub fn reading_note(self) -> &'static str {
+        match self {
+            ChartKind::Constraints => "Areas: share of runs in which each constraint binds",
+            ChartKind::Dependency => "Areas: median share; line: median, shading P10\u{2013}P90",
+            _ => "Lines: median of runs; shading: P10\u{2013}P90 across runs",
+        }
+    }
+
+    /// Chart title, as drawn at the top of the chart.
+    pub fn title(self) -> &'static str {
+        match self {
+            ChartKind::Capacity => "Chips operational and compute capacity",
+            ChartKind::Power => "Grid power against data-centre demand",
+            ChartKind::Constraints => "What limits the buildout each month",
+            ChartKind::Dependency => "Where the compute comes from",
+            ChartKind::Stranded => "Chips delivered but waiting for power or space",
+        }
+    }
+}
+
+/// The description of one run chart.
+pub fn run_chart(kind: ChartKind, d: &ChartData) -> Figure {
+    let x = XAxis::months(&d.dates);
+    let (legend, layout, panels) = match kind {
+        ChartKind::Capacity => capacity(d, &x),
+        ChartKind::Power => power(d, &x),
+        ChartKind::Constraints => constraints(d, &x),
+        ChartKind::Dependency => dependency(d, &x),
+        ChartKind::Stranded => stranded(d),
+    };
+    let subtitle =
+        format!("{} \u{00b7} {} runs \u{00b7} seed {}", d.scenario_name, group_thousands(&d.runs.to_string()), d.seed);
+    Figure {
+        title: Title { text: kind.title().to_string(), fallback: None },
+        subtitle,
+        source: Source {
+            text: format!("Source: buildout v{}, scenario file {}", d.version, d.scenario_file),
+            short: None,
+        },
+        note: kind.reading_note().to_string(),
+        legend,
+        x,
+        layout,
+        panels,
+    }
+}
+
+/// Legend, layout and panels of one chart.
+type Parts = (Vec<LegendItem>, Layout, Vec<Panel>);
+
+/// The largest finite value of the series, at least 0.
+pub(super) fn max_finite<'a>(series: impl IntoIterator<Item = &'a [f64]>) -> f64 {
+    let mut m = 0.0f64;
+    for s in series {
+        for &v in s {
+            if v.is_finite() && v > m {
+                m = v;
+            }
+        }
+    }
+    m
+}
+
+/// The largest finite value of any percentile of the band, at least 0.
+pub(super) fn band_max(b: &Band) -> f64 {
+    max_finite([b.p10.as_slice(), b.p25.as_slice(), b.p50.as_slice(), b.p75.as_slice(), b.p90.as_slice()])
+}
+
+/// A y axis with nice ticks up to `max`.
+pub(super) fn nice(max: f64, title: &str, unit: Unit) -> YAxis {
+    YAxis { scale: YScale::Nice(max), title: title.to_string(), unit }
+}
+
+/// A 0-100 % y axis.
+pub(super) fn share(title: &str) -> YAxis {
+    YAxis { scale: YScale::Share, title: title.to_string(), unit: Unit::Pct }
+}
+
+/// A panel without a heading.
+pub(super) fn panel(y: YAxis, show_x: bool, layers: Vec<Layer>) -> Panel {
+    Panel { y, show_x, heading: None, layers }
+}
+
+/// The P10-P90 band of `b` in `color` at opacity `alpha`.
+pub(super) fn outer_band(b: &Band, color: Rgb, alpha: f64) -> Layer {
+    Layer::Band { lo: b.p10.clone(), hi: b.p90.clone(), paint: color.alpha(alpha) }
+}
+
+/// P50 line over a P10-P90 band.
+fn banded(b: &Band, color: Rgb) -> [Layer; 2] {
+    [outer_band(b, color, BAND_OUTER_ALPHA), Layer::Line(Line::monthly(&b.p50, color))]
+}
+
+/// Thin white lines at 25/50/75 % over filled areas, so values can be read.
+pub(super) fn pct_guides(xmax: f64) -> impl Iterator<Item = Layer> {
+    [0.25, 0.5, 0.75].into_iter().map(move |g| Layer::Path {
+        points: vec![(0.0, g), (xmax, g)],
+        paint: WHITE.alpha(0.7),
+        width: 1,
+    })
+}
+
+/// Stack layers (each 0..1 per month) into labelled areas with cumulative bounds.
+pub(super) fn stack(layers: &[(&str, &[f64], Rgb)], n: usize, normalise: bool) -> Vec<Area> {
+    let clean = |v: f64| if v.is_finite() && v > 0.0 { v } else { 0.0 };
+    let get = |l: &[f64], i: usize| clean(l.get(i).copied().unwrap_or(0.0));
+    let totals: Vec<f64> = (0..n).map(|i| layers.iter().map(|l| get(l.1, i)).sum()).collect();
+    let mut cum = vec![0.0f64; n];
+    let mut out = Vec::with_capacity(layers.len());
+    for &(label, l, color) in layers {
+        let lo = cum.clone();
+        for (i, c) in cum.iter_mut().enumerate() {
+            let t = totals[i];
+            let v = get(l, i);
+            let scaled = if t <= 0.0 {
+                0.0
+            } else if normalise || t > 1.0 {
+                v / t
+            } else {
+                v
+            };
+            *c = (*c + scaled).min(1.0);
+        }
+        out.push(Area { label: label.to_string(), lo, hi: cum.clone(), color });
+    }
+    out
+}
+
+/// Full-height shading over each run of months (first, last), widened by `pad` months
+/// on each side and kept inside 0..=`xmax`.
+pub(super) fn shade_months(
+    runs: &[(usize, usize)],
+    pad: f64,
+    xmax: f64,
+    color: Rgb,
+) -> impl Iterator<Item = Layer> + '_ {
+    runs.iter().map(move |&(s, e)| Layer::Shade {
+        x0: (s as f64 - pad).max(0.0),
+        x1: (e as f64 + pad).min(xmax),
+        paint: color.solid(),
+    })
+}
+
+/// The three binding constraints as stack layers, chips at the bottom.
+pub(super) fn binding_layers(d: &ChartData) -> [(&'static str, &[f64], Rgb); 3] {
+    [("Chips", &d.binding_chips, CHIPS), ("Power", &d.binding_power, POWER), ("Space", &d.binding_space, SPACE)]
+}
+
+/// The legend of the binding constraints.
+pub(super) fn binding_legend() -> Vec<LegendItem> {
+    vec![
+        item(Swatch::Fill(CHIPS, 1.0), "Chips bind (waiting on deliveries)"),
+        item(Swatch::Fill(POWER, 1.0), "Power binds"),
+        item(Swatch::Fill(SPACE, 1.0), "Space binds"),
+    ]
+}
+
+fn date(d: &ChartData, i: usize) -> &str {
+    d.dates.get(i).map_or("", |s| s.as_str())
+}
+
+fn text(s: String, x: f64, y: YAt, offset: (i32, i32), bold: bool, color: Rgb, anchor: (HAnchor, VAnchor)) -> Layer {
+    Layer::Text(Annotation { text: s, x, y, offset, size: LABEL_SIZE, bold, color, anchor })
+}
+
+fn capacity(d: &ChartData, x: &XAxis) -> Parts {
+    let n = x.months;
+    let mut legend = vec![
+        item(Swatch::Line(CHIPS), "Chips operational"),
+        item(Swatch::Band2(CHIPS), "P25\u{2013}P75"),
+        item(Swatch::Fill(CHIPS, BAND_OUTER_ALPHA), "P10\u{2013}P90"),
+        item(Swatch::Dashed(DELIVERED), "Chips delivered"),
+        item(Swatch::LineBand(COMPUTE), "Compute (PFLOP/s)"),
+    ];
+    let target = d.target.filter(|&(_, m)| m < n);
+    let op = &d.operational;
+    let mut y1 = band_max(op).max(max_finite([d.delivered_p50.as_slice()]));
+    let mut top = vec![
+        outer_band(op, CHIPS, BAND_OUTER_ALPHA),
+        Layer::Band { lo: op.p25.clone(), hi: op.p75.clone(), paint: CHIPS.alpha(BAND_INNER_ALPHA) },
+        Layer::Line(Line::dashed(&d.delivered_p50, DELIVERED)),
+        Layer::Line(Line::monthly(&op.p50, CHIPS)),
+    ];
+    if let Some((chips, m)) = target {
+        let label = format!("Target: {} chips by {}", format_compact(chips as f64), date(d, m));
+        legend.push(item(Swatch::Marker(CHIPS), label));
+        y1 = y1.max(chips as f64);
+        let p = (m as f64, chips as f64);
+        let marks = vec![
+            Mark { radius: 11, paint: WHITE.solid(), ring: None },
+            Mark { radius: 11, paint: CHIPS.solid(), ring: Some(4) },
+        ];
+        top.push(Layer::Marks { at: vec![p], marks });
+        let (h, dx) = if (m as f64) < x.max * 0.75 { (HAnchor::Left, 20) } else { (HAnchor::Right, -20) };
+        let label = format!("Target {}", format_compact(chips as f64));
+        top.push(text(label, p.0, YAt::Value(p.1), (dx, -16), true, TEXT, (h, VAnchor::Bottom)));
+    }
+    let panels = vec![
+        panel(nice(y1, "Chips", Unit::Count), false, top),
+        panel(
+            nice(band_max(&d.compute_pflops), "Compute (PFLOP/s)", Unit::Count),
+            true,
+            banded(&d.compute_pflops, COMPUTE).into(),
+        ),
+    ];
+    (legend, Layout::Split { top_percent: 57 }, panels)
+}
+
+/// Contiguous month runs where `pred(i)` holds.
+fn month_runs(n: usize, pred: impl Fn(usize) -> bool) -> Vec<(usize, usize)> {
+    let mut runs = Vec::new();
+    let mut start: Option<usize> = None;
+    for i in 0..n {
+        match (pred(i), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                runs.push((s, i - 1));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        runs.push((s, n.saturating_sub(1)));
+    }
+    runs
+}
+
+fn power(d: &ChartData, x: &XAxis) -> Parts {
+    let n = x.months;
+    // The grid is the ceiling where built demand exceeds the grid and the
+    // facilities draw (almost) all the grid there is (medians).
+    let at = |v: &[f64], i: usize| v.get(i).copied().filter(|x| x.is_finite());
+    let runs =
+        month_runs(n, |i| match (at(&d.built_facility_mw.p50, i), at(&d.grid_mw.p50, i), at(&d.facility_mw.p50, i)) {
+            (Some(b), Some(g), Some(f)) => g > 0.0 && b > g * 1.005 && f >= g * 0.97,
+            _ => false,
+        });
+    let mut legend = vec![
+        item(Swatch::LineBand(POWER), "Grid power online"),
+        item(Swatch::LineBand(SPACE), "Built IT capacity \u{00d7} PUE"),
+        item(Swatch::LineBand(FACILITY), "Facility power drawn"),
+    ];
+    if !runs.is_empty() {
+        legend.push(item(Swatch::Fill(CEILING, 1.0), "Grid is the ceiling"));
+    }
+    let y = band_max(&d.grid_mw).max(band_max(&d.facility_mw)).max(band_max(&d.built_facility_mw));
+    let mut layers: Vec<Layer> = shade_months(&runs, 0.5, x.max, CEILING).collect();
+    layers.extend(banded(&d.built_facility_mw, SPACE));
+    layers.extend(banded(&d.facility_mw, FACILITY));
+    layers.extend(banded(&d.grid_mw, POWER));
+    // Label the widest ceiling period at the top of the plot.
+    if let Some(&(s, e)) = runs.iter().max_by_key(|(s, e)| (e - s, usize::MAX - s)) {
+        let mid = ((s as f64 + e as f64) / 2.0).clamp(x.max * 0.2, x.max * 0.8);
+        let top = (HAnchor::Center, VAnchor::Top);
+        layers.push(text("Grid is the ceiling".into(), mid, YAt::Top, (0, 10), true, POWER, top));
+        layers.push(text(format!("{} to {}", date(d, s), date(d, e)), mid, YAt::Top, (0, 42), false, POWER, top));
+    }
+    (legend, Layout::Single, vec![panel(nice(y * 1.06, "Power (MW)", Unit::Mw), true, layers)])
+}
+
+fn constraints(d: &ChartData, x: &XAxis) -> Parts {
+    let mut layers = vec![Layer::Stack(stack(&binding_layers(d), x.months, true))];
+    layers.extend(pct_guides(x.max));
+    layers.push(Layer::AreaLabels);
+    (binding_legend(), Layout::Single, vec![panel(share("Share of runs (%)"), true, layers)])
+}
+
+fn dependency(d: &ChartData, x: &XAxis) -> Parts {
+    // Home origin at the bottom of the stack, then the others in input order.
+    let home = d.home_origin.as_deref();
+    let is_home = |l: &str| Some(l) == home;
+    let mut order: Vec<&(String, Vec<f64>)> = Vec::new();
+    order.extend(d.origins.iter().filter(|(l, _)| is_home(l)));
+    order.extend(d.origins.iter().filter(|(l, _)| !is_home(l)));
+    let mut layers = Vec::with_capacity(order.len());
+    let mut legend = Vec::new();
+    let mut fi = 0usize;
+    for (l, v) in &order {
+        let color = if is_home(l) {
+            HOME_FILL
+        } else {
+            fi += 1;
+            FOREIGN[(fi - 1) % FOREIGN.len()]
+        };
+        let label = if is_home(l) { format!("{l} (home)") } else { l.clone() };
+        legend.push(item(Swatch::Fill(color, 1.0), label));
+        layers.push((l.as_str(), v.as_slice(), color));
+    }
+    if home.is_some() {
+        legend.push(item(Swatch::LineBand(DOMESTIC), "Domestic share"));
+    }
+    let mut out = vec![Layer::Stack(stack(&layers, x.months, false))];
+    out.extend(pct_guides(x.max));
+    if home.is_some() {
+        out.push(outer_band(&d.domestic_share, DOMESTIC, 0.30));
+        out.push(Layer::Line(Line::monthly(&d.domestic_share.p50, DOMESTIC)));
+    }
+    out.push(Layer::AreaLabels);
+    (legend, Layout::Single, vec![panel(share("Share of compute (%)"), true, out)])
+}
+
+fn stranded(d: &ChartData) -> Parts {
+    let mut legend = vec![
+        item(Swatch::LineBand(WAITING), "Chips waiting"),
+        item(Swatch::Line(POWER), "Waiting for power (mean)"),
+        item(Swatch::Line(SPACE), "Waiting for space (mean)"),
+    ];
+    let usd = d.stranded_capital_usd.as_ref();
+    if usd.is_some() {
+        legend.push(item(Swatch::LineBand(CAPITAL), "Value of chips waiting"));
+    }
+    let y = band_max(&d.waiting)
+        .max(max_finite([d.stranded_by_power_mean.as_slice(), d.stranded_by_space_mean.as_slice()]));
+    let mut top: Vec<Layer> = banded(&d.waiting, WAITING).into();
+    top.push(Layer::Line(Line::monthly(&d.stranded_by_space_mean, SPACE)));
+    top.push(Layer::Line(Line::monthly(&d.stranded_by_power_mean, POWER)));
+    let mut panels = vec![panel(nice(y, "Chips waiting", Unit::Count), usd.is_none(), top)];
+    let layout = match usd {
+        Some(b) => {
+            let y = nice(band_max(b), "Value of chips waiting (USD)", Unit::Usd);
+            panels.push(panel(y, true, banded(b, CAPITAL).into()));
+            Layout::Split { top_percent: 57 }
+        }
+        None => Layout::Single,
+    };
+    (legend, layout, panels)
+}

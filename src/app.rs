@@ -17,7 +17,7 @@ use crate::io::output::StagedDir;
 use crate::io::partial::{read_partial, render_partial, scenario_hash, Partial, PartialHeader, PARTIAL_FILE};
 use crate::io::progress::RunProgress;
 use crate::io::report::render_report;
-use crate::io::scenario_file::{load_file, load_str};
+use crate::io::scenario::{load_file, load_str};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
@@ -63,11 +63,11 @@ pub fn validate(path: &std::path::Path) -> Result<(), AppError> {
 pub fn print_resolved(path: &std::path::Path) -> Result<(), AppError> {
     let loaded = load_file(path)?;
     eprint!("{}", loaded.warnings);
-    let resolved = crate::io::inherit::resolve_file(path)?;
+    let resolved = crate::io::scenario::resolve_file(path)?;
     print!(
         "# {} resolved by buildout validate --print\n{}",
         path.display(),
-        crate::io::inherit::render_toml(&resolved.table)
+        crate::io::scenario::render_toml(&resolved.table)
     );
     Ok(())
 }
@@ -148,7 +148,9 @@ pub fn run(config: &RunConfig) -> Result<RunOutcome, AppError> {
             scenario_hash: scenario_hash(scenario),
             scenario_file: config.scenario.display().to_string(),
             // The resolved text: a partial must stand alone, without the files it extends.
-            scenario_text: crate::io::inherit::render_toml(&crate::io::inherit::resolve_file(&config.scenario)?.table),
+            scenario_text: crate::io::scenario::render_toml(
+                &crate::io::scenario::resolve_file(&config.scenario)?.table,
+            ),
             seed,
             runs,
             shard,
@@ -541,7 +543,7 @@ pub fn sweep(args: &crate::cli::SweepArgs) -> Result<PathBuf, AppError> {
     o.check()?;
     let set = parse_set(&args.set).map_err(AppError::Usage)?;
     let base = load_file(&args.scenario)?;
-    let resolved = crate::io::inherit::resolve_file(&args.scenario)?;
+    let resolved = crate::io::scenario::resolve_file(&args.scenario)?;
     let runs = o.runs.unwrap_or(base.scenario.default_runs());
     let seed = o.seed.unwrap_or(base.scenario.default_seed());
     let mut variants = Vec::new();
@@ -549,7 +551,7 @@ pub fn sweep(args: &crate::cli::SweepArgs) -> Result<PathBuf, AppError> {
         let mut table = resolved.table.clone();
         apply(&mut table, &set, value).map_err(AppError::Usage)?;
         let label = PathBuf::from(format!("{} [--set {}={text}]", args.scenario.display(), set.path_text()));
-        let loaded = crate::io::scenario_file::load_str(&label, &crate::io::inherit::render_toml(&table))?;
+        let loaded = crate::io::scenario::load_str(&label, &crate::io::scenario::render_toml(&table))?;
         variants.push((text.clone(), loaded));
     }
     let staged = StagedDir::new(&args.out())?;

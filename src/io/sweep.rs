@@ -8,8 +8,8 @@
 //! as `2028-06`, is read as a string.
 
 use super::format::number;
-use super::inherit::SECTIONS;
 use crate::core::scenario::Scenario;
+use crate::core::spec::SECTIONS;
 use crate::core::stats::{Reached, Stats, Summary};
 use crate::core::validate::closest;
 use std::fmt::Write as _;

@@ -230,6 +230,11 @@ macro_rules! sections {
                 } )*
             }
 
+            /// How many items (`[chips.ID]` tables and `[[...]]` entries) the file has.
+            pub fn item_count(&self) -> usize {
+                self.$cf.len() $( + self.$lf.len() )*
+            }
+
             /// The ids or names of one section's items, in file order (empty for a
             /// section that has no items).
             pub fn item_names(&self, section: &str) -> Vec<String> {

@@ -55,3 +55,26 @@ pub fn load_file(path: &Path) -> Result<LoadedScenario, ScenarioFileError> {
     let (scenario, warnings) = validate(&resolved.spec).map_err(|diags| sources.error(&diags))?;
     Ok(LoadedScenario { path: path.to_path_buf(), scenario, warnings: sources.render(&warnings) })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::spec::{SectionKind, SHAPE};
+
+    /// The declared key tables are the keys serde accepts, in the same order.
+    #[test]
+    fn declared_keys_are_the_keys_the_file_accepts() {
+        for section in SHAPE {
+            let header = match section.kind {
+                SectionKind::Keys => format!("[{}]", section.name),
+                SectionKind::ById => format!("[{}.x]", section.name),
+                SectionKind::ByName => format!("[[{}]]", section.name),
+            };
+            let text = format!("{header}\nqqqqqqqqqqqqqqqq = 1\n");
+            let message = parse_spec(&text).err().map(|d| d.message).unwrap_or_default();
+            let keys: Vec<String> = section.keys.iter().map(|k| format!("`{}`", k.name)).collect();
+            let want = format!("unknown key `qqqqqqqqqqqqqqqq`: the keys allowed here are {}", keys.join(", "));
+            assert_eq!(message, want, "section {}", section.name);
+        }
+    }
+}

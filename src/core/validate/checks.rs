@@ -4,7 +4,7 @@
 use super::{Diagnostic, Severity, Validator};
 use crate::core::date::YearMonth;
 use crate::core::spec::{Span, Spanned};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The closest candidate to `name` by edit distance, if close enough to be a likely typo.
 pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
@@ -64,6 +64,24 @@ impl Validator {
             self.error(Some(at.clone()), format!("{table} is missing the required key `{key}`: add `{key} = ...`"));
         }
         field.as_ref()
+    }
+
+    /// A required `name` that no earlier item of its `kind` ("region", "site") used.
+    pub(super) fn unique_name(
+        &mut self,
+        name: &Option<Spanned<String>>,
+        table: &str,
+        kind: &str,
+        at: &Span,
+        seen: &mut HashSet<String>,
+    ) -> Option<String> {
+        let text = self.required(name, table, "name", at).and_then(|n| self.text(n, "name"));
+        if let (Some(n), Some(span)) = (&text, name.as_ref()) {
+            if !seen.insert(n.clone()) {
+                self.error(Some(span.span()), format!("{kind} \"{n}\" is defined twice: {kind} names must be unique"));
+            }
+        }
+        text
     }
 
     pub(super) fn finite(&mut self, value: &Spanned<f64>, what: &str) -> Option<f64> {

@@ -73,15 +73,7 @@ impl Validator {
         for region in &spec.regions {
             let at = region.span();
             let r = region.get_ref();
-            let name = self.required(&r.name, "[[regions]]", "name", &at).and_then(|n| self.text(n, "name"));
-            if let (Some(n), Some(span)) = (&name, r.name.as_ref()) {
-                if !region_names.insert(n.clone()) {
-                    self.error(
-                        Some(span.span()),
-                        format!("region \"{n}\" is defined twice: region names must be unique"),
-                    );
-                }
-            }
+            let name = self.unique_name(&r.name, "[[regions]]", "region", &at, &mut region_names);
             let grid_mw = match &r.grid_mw {
                 None => Some(0.0),
                 Some(g) => self.ranged(g, "grid_mw", 0.0, false, MAX_MW, &format!(">= 0 and at most {MAX_MW}")),
@@ -155,12 +147,7 @@ impl Validator {
         for item in &spec.sites {
             let at = item.span();
             let s = item.get_ref();
-            let name = self.required(&s.name, "[[sites]]", "name", &at).and_then(|n| self.text(n, "name"));
-            if let (Some(n), Some(span)) = (&name, s.name.as_ref()) {
-                if !site_names.insert(n.clone()) {
-                    self.error(Some(span.span()), format!("site \"{n}\" is defined twice: site names must be unique"));
-                }
-            }
+            let name = self.unique_name(&s.name, "[[sites]]", "site", &at, &mut site_names);
             let owner = self.required(&s.owner, "[[sites]]", "owner", &at).and_then(|o| self.text(o, "owner"));
             let region =
                 self.required(&s.region, "[[sites]]", "region", &at).and_then(|r| self.find_region(regions, r));

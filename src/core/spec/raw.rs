@@ -13,7 +13,14 @@ pub enum RawDist {
     /// A plain number: a fixed value.
     Number(f64),
     /// A table: the `dist` name (if given) and every numeric parameter in file order.
-    Table { dist: Option<String>, params: Vec<(String, f64)>, bad_keys: Vec<String> },
+    Table {
+        /// The `dist` name, if given.
+        dist: Option<String>,
+        /// Every numeric parameter, in file order.
+        params: Vec<(String, f64)>,
+        /// Parameters whose value is not a number (reported by validation).
+        bad_keys: Vec<String>,
+    },
 }
 
 impl<'de> Deserialize<'de> for RawDist {

@@ -144,7 +144,11 @@ macro_rules! tables {
         #[derive(Debug, Default, serde::Deserialize)]
         #[serde(deny_unknown_fields)]
         pub struct $name {
-            $( $(#[$key_doc])* pub $key: Option<Spanned<$ty>>, )*
+            $(
+                #[doc = concat!("`", stringify!($key), "` (", stringify!($kind), "), as written, if given.")]
+                $(#[$key_doc])*
+                pub $key: Option<Spanned<$ty>>,
+            )*
         }
 
         impl shape::Table for $name {

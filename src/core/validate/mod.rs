@@ -50,13 +50,16 @@ pub const MAX_MONTHS_PARAM: f64 = 1200.0;
 /// Error or warning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Severity {
+    /// The scenario cannot be used until this is fixed.
     Error,
+    /// The scenario runs, but probably not as meant.
     Warning,
 }
 
 /// One problem found in a scenario, pointing at the text it concerns.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
+    /// Error or warning.
     pub severity: Severity,
     /// Byte range in the source text, when the problem has a place.
     pub span: Option<Span>,

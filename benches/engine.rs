@@ -9,7 +9,7 @@ use buildout::core::ensemble::{simulate, Silent};
 use buildout::core::rng::{item_stream, StreamKind};
 use buildout::core::run::{run_into, NoTrace, RunRecord, Workspace};
 use buildout::core::scenario::Scenario;
-use buildout::io::scenario_file::load_str;
+use buildout::io::scenario::load_str;
 use criterion::{black_box, Criterion};
 use rand::Rng;
 use std::cmp::Reverse;

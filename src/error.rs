@@ -3,7 +3,7 @@
 
 use crate::core::ensemble::EnsembleError;
 use crate::io::output::OutputError;
-use crate::io::scenario_file::ScenarioFileError;
+use crate::io::scenario::ScenarioFileError;
 
 /// Everything that can stop a command.
 #[derive(Debug, thiserror::Error)]

@@ -9,7 +9,7 @@ use crate::core::stats::Aggregate;
 use crate::error::AppError;
 use crate::io::output::StagedDir;
 use crate::io::partial::{read_partial, scenario_hash, Partial};
-use crate::io::scenario_file::load_str;
+use crate::io::scenario::load_str;
 use crate::io::tables::console::human_summary;
 use std::path::Path;
 

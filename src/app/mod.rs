@@ -15,7 +15,7 @@ use crate::cli::{ChartFormats, Cli, Command};
 use crate::error::AppError;
 use crate::io::chart::ChartFormat;
 use crate::io::format::format_thousands;
-use crate::io::scenario_file::load_file;
+use crate::io::scenario::load_file;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
@@ -60,11 +60,11 @@ pub fn validate(path: &std::path::Path) -> Result<(), AppError> {
 pub fn print_resolved(path: &std::path::Path) -> Result<(), AppError> {
     let loaded = load_file(path)?;
     eprint!("{}", loaded.warnings);
-    let resolved = crate::io::inherit::resolve_file(path)?;
+    let resolved = crate::io::scenario::resolve_file(path)?;
     print!(
         "# {} resolved by buildout validate --print\n{}",
         path.display(),
-        crate::io::inherit::render_toml(&resolved.table)
+        crate::io::scenario::render_toml(&resolved.table)
     );
     Ok(())
 }

@@ -14,7 +14,7 @@ use crate::io::output::StagedDir;
 use crate::io::page::report::render_report;
 use crate::io::partial::{render_partial, scenario_hash, Partial, PartialHeader, PARTIAL_FILE};
 use crate::io::progress::RunProgress;
-use crate::io::scenario_file::load_file;
+use crate::io::scenario::load_file;
 use crate::io::tables::console::human_summary;
 use crate::io::tables::csv::{render_summary, TraceWriter};
 use crate::io::tables::headline::render_headline;
@@ -69,7 +69,9 @@ pub fn run(config: &RunConfig) -> Result<RunOutcome, AppError> {
             scenario_hash: scenario_hash(scenario),
             scenario_file: config.scenario.display().to_string(),
             // The resolved text: a partial must stand alone, without the files it extends.
-            scenario_text: crate::io::inherit::render_toml(&crate::io::inherit::resolve_file(&config.scenario)?.table),
+            scenario_text: crate::io::scenario::render_toml(
+                &crate::io::scenario::resolve_file(&config.scenario)?.table,
+            ),
             seed,
             runs,
             shard,

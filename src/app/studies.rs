@@ -11,7 +11,7 @@ use crate::io::chart::ChartFormat;
 use crate::io::format::format_thousands;
 use crate::io::output::StagedDir;
 use crate::io::progress::RunProgress;
-use crate::io::scenario_file::load_file;
+use crate::io::scenario::load_file;
 use std::path::PathBuf;
 
 /// Runs one loaded scenario for `compare` or `sweep`.
@@ -125,7 +125,7 @@ pub fn sweep(args: &crate::cli::SweepArgs) -> Result<PathBuf, AppError> {
     o.check()?;
     let set = parse_set(&args.set).map_err(AppError::Usage)?;
     let base = load_file(&args.scenario)?;
-    let resolved = crate::io::inherit::resolve_file(&args.scenario)?;
+    let resolved = crate::io::scenario::resolve_file(&args.scenario)?;
     let runs = o.runs.unwrap_or(base.scenario.default_runs());
     let seed = o.seed.unwrap_or(base.scenario.default_seed());
     let mut variants = Vec::new();
@@ -133,7 +133,7 @@ pub fn sweep(args: &crate::cli::SweepArgs) -> Result<PathBuf, AppError> {
         let mut table = resolved.table.clone();
         apply(&mut table, &set, value).map_err(AppError::Usage)?;
         let label = PathBuf::from(format!("{} [--set {}={text}]", args.scenario.display(), set.path_text()));
-        let loaded = crate::io::scenario_file::load_str(&label, &crate::io::inherit::render_toml(&table))?;
+        let loaded = crate::io::scenario::load_str(&label, &crate::io::scenario::render_toml(&table))?;
         variants.push((text.clone(), loaded));
     }
     let staged = StagedDir::new(&args.out())?;

@@ -4,7 +4,7 @@
 //! (`FILE:LINE:COL: ...`) or concerns the whole file.
 
 use buildout::core::run::run_one;
-use buildout::io::scenario_file::load_str;
+use buildout::io::scenario::load_str;
 use std::path::Path;
 
 /// Diagnostics that concern the whole file, not a place in it.

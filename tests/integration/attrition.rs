@@ -5,7 +5,7 @@
 use crate::support::summarize;
 use buildout::core::metrics::Series;
 use buildout::core::scenario::Scenario;
-use buildout::io::scenario_file::load_str;
+use buildout::io::scenario::load_str;
 use std::path::Path;
 
 fn scenario(text: &str) -> Scenario {

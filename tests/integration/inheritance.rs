@@ -1,8 +1,8 @@
 //! Scenario inheritance (`extends`, `remove`): override, remove, add, nested chains,
 //! cycles and missing parents, and diagnostics that name the file an item is written in.
 
-use buildout::io::inherit::{render_toml, resolve_file};
-use buildout::io::scenario_file::{load_file, load_str};
+use buildout::io::scenario::{load_file, load_str};
+use buildout::io::scenario::{render_toml, resolve_file};
 use std::path::{Path, PathBuf};
 
 const BASE: &str = r#"[scenario]

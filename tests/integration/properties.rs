@@ -7,7 +7,7 @@ use buildout::core::ensemble::{simulate, Silent};
 use buildout::core::metrics::Series;
 use buildout::core::run::{run_one, run_with, NoTrace, RunObserver, RunRecord, TraceRow, Workspace};
 use buildout::core::scenario::Scenario;
-use buildout::io::scenario_file::load_str;
+use buildout::io::scenario::load_str;
 use proptest::prelude::*;
 use std::fmt::Write as _;
 use std::path::Path;

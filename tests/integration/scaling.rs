@@ -6,7 +6,7 @@
 use crate::support::{load, KOREA};
 use crate::ten_times::ten_times;
 use buildout::core::run::{run_into, NoTrace, RunRecord, Workspace};
-use buildout::io::scenario_file::load_str;
+use buildout::io::scenario::load_str;
 use std::path::Path;
 
 /// (events, attrition draws, deliveries examined) summed over runs 0..20.

@@ -107,7 +107,7 @@ pub fn validation_dir() -> PathBuf {
 
 /// Loads a scenario file, panicking with the rendered errors if it is invalid.
 pub fn load(path: &Path) -> buildout::core::scenario::Scenario {
-    match buildout::io::scenario_file::load_file(path) {
+    match buildout::io::scenario::load_file(path) {
         Ok(l) => l.scenario,
         Err(e) => panic!("{} does not load:\n{e}", path.display()),
     }

@@ -8,11 +8,11 @@
 //! as `2028-06`, is read as a string.
 
 use crate::core::scenario::Scenario;
+use crate::core::spec::SECTIONS;
 use crate::core::stats::Summary;
 use crate::core::validate::closest;
 use crate::io::figures::{FigureDef, FigureKind, FigureValue, FIGURES};
 use crate::io::format::number;
-use crate::io::inherit::SECTIONS;
 use std::fmt::Write as _;
 
 /// A parsed `--set`: the key path and the values to try, in order.

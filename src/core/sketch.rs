@@ -25,7 +25,15 @@ const PENDING_LIMIT: usize = 2048;
 /// Python's `math.fsum`): the same multiset of values gives the same bits in any order.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ExactSum {
+    /// Written in canonical form (see `canonical_partials`): the partials held in memory
+    /// depend on the order values arrived in, the exact value they stand for does not.
+    #[serde(serialize_with = "canonical")]
     partials: Vec<f64>,
+}
+
+/// Serializes an `ExactSum`'s partials in their canonical form.
+fn canonical<S: serde::Serializer>(partials: &[f64], s: S) -> Result<S::Ok, S::Error> {
+    ExactSum { partials: partials.to_vec() }.canonical_partials().serialize(s)
 }
 
 impl ExactSum {
@@ -79,6 +87,37 @@ impl ExactSum {
         for &p in &other.partials {
             self.add(p);
         }
+    }
+
+    /// Partials that depend only on the values added, not on their order: the greedy
+    /// expansion of the exact sum S, c0 = S rounded, c1 = (S - c0) rounded, ... until the
+    /// remainder is zero, each remainder computed exactly; listed smallest first, as
+    /// partials are. A given S has one such expansion. Zero sums keep what a later merge
+    /// needs to round as before: nothing added gives `[]`, only -0.0s `[-0.0]`, any other
+    /// zero `[0.0]`. A sum past f64's range (never produced by a run) is left as it is.
+    pub fn canonical_partials(&self) -> Vec<f64> {
+        if self.partials.is_empty() {
+            return Vec::new();
+        }
+        let first = self.value();
+        if first == 0.0 {
+            return vec![first];
+        }
+        let mut expansion = Vec::new();
+        let mut rest = self.clone();
+        let mut next = first;
+        // Each term is at most half an ulp of the one before and all are multiples of
+        // the smallest subnormal, so an f64 sum has at most 41 terms; the cap only guards.
+        while next != 0.0 && expansion.len() < 64 {
+            if !next.is_finite() {
+                return self.partials.clone();
+            }
+            expansion.push(next);
+            rest.add(-next);
+            next = rest.value();
+        }
+        expansion.reverse();
+        expansion
     }
 
     /// The correctly rounded sum.
@@ -587,6 +626,53 @@ mod tests {
         assert_eq!(a.value().to_bits(), b.value().to_bits());
         // Python: math.fsum([1e16, 1.0, -1e16, 3.3, 1e-9, 7.25, -2.0])
         assert_eq!(a.value(), 9.550000000999999);
+    }
+
+    #[test]
+    fn canonical_partials_depend_only_on_the_values() {
+        let values = [1e16, 1.0, -1e16, 3.3, 1e-9, 7.25, -2.0, 0.1, 0.7, 1e-300, -5e15];
+        let sum_in = |order: &mut dyn Iterator<Item = f64>| {
+            let mut s = ExactSum::default();
+            order.for_each(|v| s.add(v));
+            s
+        };
+        let forward = sum_in(&mut values.iter().copied());
+        let backward = sum_in(&mut values.iter().rev().copied());
+        let halves = {
+            let mut a = sum_in(&mut values[..5].iter().copied());
+            a.merge(&sum_in(&mut values[5..].iter().copied()));
+            a
+        };
+        let canonical = forward.canonical_partials();
+        assert_ne!(forward.partials, backward.partials, "the test wants orders that differ in memory");
+        for other in [&backward, &halves] {
+            assert_eq!(
+                canonical.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+                other.canonical_partials().iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+            );
+        }
+        // Read back, the canonical form holds the same exact value: it rounds and merges
+        // as the original does.
+        let read = ExactSum { partials: canonical };
+        assert_eq!(read.value().to_bits(), forward.value().to_bits());
+        let (mut a, mut b) = (forward.clone(), read.clone());
+        a.add(-forward.value());
+        b.add(-forward.value());
+        assert_eq!(a.value().to_bits(), b.value().to_bits());
+        assert_ne!(a.value(), 0.0);
+    }
+
+    #[test]
+    fn canonical_zero_sums_keep_their_sign_class() {
+        let of = |values: &[f64]| {
+            let mut s = ExactSum::default();
+            values.iter().for_each(|&v| s.add(v));
+            s.canonical_partials().iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+        };
+        assert_eq!(of(&[]), Vec::<u64>::new());
+        assert_eq!(of(&[-0.0, -0.0]), vec![(-0.0f64).to_bits()]);
+        assert_eq!(of(&[1.5, -1.5]), vec![0.0f64.to_bits()]);
+        assert_eq!(of(&[-0.0, 0.0]), vec![0.0f64.to_bits()]);
     }
 
     #[test]

@@ -14,10 +14,10 @@ use crate::io::csv::{render_summary, TraceWriter};
 use crate::io::format::{format_compact, format_thousands};
 use crate::io::json::render_headline;
 use crate::io::output::StagedDir;
-use crate::io::partial::{read_partial, render_partial, scenario_hash, Partial, PartialHeader, PARTIAL_FILE};
 use crate::io::progress::RunProgress;
 use crate::io::report::render_report;
 use crate::io::scenario_file::{load_file, load_str};
+use crate::io::tables::partial::{read_partial, render_partial, scenario_hash, Partial, PartialHeader, PARTIAL_FILE};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
@@ -141,8 +141,8 @@ pub fn run(config: &RunConfig) -> Result<RunOutcome, AppError> {
     timings.lap("simulate");
     if let Some(shard) = config.shard {
         let header = PartialHeader {
-            format: crate::io::partial::FORMAT.into(),
-            format_version: crate::io::partial::FORMAT_VERSION,
+            format: crate::io::tables::partial::FORMAT.into(),
+            format_version: crate::io::tables::partial::FORMAT_VERSION,
             tool_version: env!("CARGO_PKG_VERSION").into(),
             scenario: scenario.name().into(),
             scenario_hash: scenario_hash(scenario),

@@ -6,6 +6,7 @@ pub mod date;
 pub mod dist;
 pub mod ensemble;
 pub mod event;
+pub mod exact_sum;
 pub mod metrics;
 pub mod rng;
 pub mod run;

@@ -10,7 +10,7 @@
 //! then within 0.05% of the exact one, relative to its value, and percentiles that fall
 //! in one bucket still differ as their ranks do.
 
-use serde::{Deserialize, Serialize};
+use super::exact_sum::ExactSum;
 
 /// Distinct values a sketch keeps exactly before it switches to buckets.
 pub const EXACT_LIMIT: usize = 2048;
@@ -21,140 +21,8 @@ pub const RELATIVE_ACCURACY: f64 = 0.0005;
 /// bound keeps memory flat in the number of runs.
 const PENDING_LIMIT: usize = 2048;
 
-/// A float sum that is exact until the final rounding (Shewchuk's algorithm, as in
-/// Python's `math.fsum`): the same multiset of values gives the same bits in any order.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ExactSum {
-    /// Written in canonical form (see `canonical_partials`): the partials held in memory
-    /// depend on the order values arrived in, the exact value they stand for does not.
-    #[serde(serialize_with = "canonical")]
-    partials: Vec<f64>,
-}
-
-/// Serializes an `ExactSum`'s partials in their canonical form.
-fn canonical<S: serde::Serializer>(partials: &[f64], s: S) -> Result<S::Ok, S::Error> {
-    ExactSum { partials: partials.to_vec() }.canonical_partials().serialize(s)
-}
-
-impl ExactSum {
-    /// Adds a finite value (non-finite values are ignored).
-    pub fn add(&mut self, value: f64) {
-        if !value.is_finite() {
-            return;
-        }
-        let mut x = value;
-        let mut kept = 0;
-        for j in 0..self.partials.len() {
-            let mut y = self.partials[j];
-            if x.abs() < y.abs() {
-                std::mem::swap(&mut x, &mut y);
-            }
-            let hi = x + y;
-            let lo = y - (hi - x);
-            if lo != 0.0 {
-                self.partials[kept] = lo;
-                kept += 1;
-            }
-            x = hi;
-        }
-        self.partials.truncate(kept);
-        self.partials.push(x);
-    }
-
-    /// Adds `count` copies of a finite `value` exactly: count x value is split into its
-    /// rounded product and the product's rounding error (a fused multiply-add gives it
-    /// exactly, for counts below 2^53), and both are added.
-    pub fn add_product(&mut self, value: f64, count: u64) {
-        if !value.is_finite() || count == 0 {
-            return;
-        }
-        let c = count as f64;
-        let product = c * value;
-        if !product.is_finite() {
-            // Past f64's range the split would overflow: add the copies one by one.
-            (0..count).for_each(|_| self.add(value));
-            return;
-        }
-        self.add(product);
-        let error = c.mul_add(value, -product);
-        if error != 0.0 {
-            self.add(error);
-        }
-    }
-
-    /// Adds everything `other` holds.
-    pub fn merge(&mut self, other: &ExactSum) {
-        for &p in &other.partials {
-            self.add(p);
-        }
-    }
-
-    /// Partials that depend only on the values added, not on their order: the greedy
-    /// expansion of the exact sum S, c0 = S rounded, c1 = (S - c0) rounded, ... until the
-    /// remainder is zero, each remainder computed exactly; listed smallest first, as
-    /// partials are. A given S has one such expansion. Zero sums keep what a later merge
-    /// needs to round as before: nothing added gives `[]`, only -0.0s `[-0.0]`, any other
-    /// zero `[0.0]`. A sum past f64's range (never produced by a run) is left as it is.
-    pub fn canonical_partials(&self) -> Vec<f64> {
-        if self.partials.is_empty() {
-            return Vec::new();
-        }
-        let first = self.value();
-        if first == 0.0 {
-            return vec![first];
-        }
-        let mut expansion = Vec::new();
-        let mut rest = self.clone();
-        let mut next = first;
-        // Each term is at most half an ulp of the one before and all are multiples of
-        // the smallest subnormal, so an f64 sum has at most 41 terms; the cap only guards.
-        while next != 0.0 && expansion.len() < 64 {
-            if !next.is_finite() {
-                return self.partials.clone();
-            }
-            expansion.push(next);
-            rest.add(-next);
-            next = rest.value();
-        }
-        expansion.reverse();
-        expansion
-    }
-
-    /// The correctly rounded sum.
-    pub fn value(&self) -> f64 {
-        let p = &self.partials;
-        let mut n = p.len();
-        if n == 0 {
-            return 0.0;
-        }
-        n -= 1;
-        let mut hi = p[n];
-        let mut lo = 0.0;
-        while n > 0 {
-            let x = hi;
-            n -= 1;
-            let y = p[n];
-            hi = x + y;
-            let yr = hi - x;
-            lo = y - yr;
-            if lo != 0.0 {
-                break;
-            }
-        }
-        if n > 0 && ((lo < 0.0 && p[n - 1] < 0.0) || (lo > 0.0 && p[n - 1] > 0.0)) {
-            let y = lo * 2.0;
-            let x = hi + y;
-            let yr = x - hi;
-            if y == yr {
-                hi = x;
-            }
-        }
-        hi
-    }
-}
-
 /// Log-bucket counts for values past the exact limit.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 struct Buckets {
     negative_infinite: u64,
     /// Negative values by bucket of their magnitude: (bucket, count), bucket ascending.
@@ -328,20 +196,82 @@ impl Buckets {
 }
 
 /// Mean and percentiles of one quantity across runs, mergeable in any order.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Sketch {
     count: u64,
     finite_count: u64,
     /// The sum of the finite values sorted in so far (pending values join it at flush).
     sum: ExactSum,
-    /// Values not yet sorted in. Serialized too, so a partial result is complete
-    /// whether or not it was flushed.
-    #[serde(with = "json_floats")]
+    /// Values not yet sorted in.
     pending: Vec<f64>,
     /// Sorted distinct values with their counts, while exact.
-    #[serde(with = "json_float_counts")]
     exact: Vec<(f64, u64)>,
     buckets: Option<Buckets>,
+}
+
+/// The plain contents of a `Sketch`, for formats outside the core to write and read
+/// (`Sketch::parts`, `Sketch::from_parts`): a complete state, flushed or not.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SketchParts {
+    /// Values added (NaN is never added).
+    pub count: u64,
+    /// Finite values added.
+    pub finite_count: u64,
+    /// The exact sum of the finite values sorted in so far, as canonical partials (see
+    /// `ExactSum::canonical_partials`).
+    pub sum: Vec<f64>,
+    /// Values not yet sorted in, in any order.
+    pub pending: Vec<f64>,
+    /// Distinct values with their counts, strictly ascending (`f64::total_cmp`), while
+    /// the sketch is exact.
+    pub exact: Vec<(f64, u64)>,
+    /// The log buckets, once the sketch has left exact mode (`exact` is then empty).
+    pub buckets: Option<BucketParts>,
+}
+
+/// The log-bucket counts of a `Sketch` past its exact limit. Bucket i holds magnitudes
+/// in (gamma^(i-1), gamma^i], gamma = 1 + `RELATIVE_ACCURACY`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BucketParts {
+    /// Count of -infinity.
+    pub negative_infinite: u64,
+    /// Negative values by bucket of their magnitude: (bucket, count), bucket strictly
+    /// ascending.
+    pub negative: Vec<(i32, u64)>,
+    /// Count of zeros.
+    pub zeros: u64,
+    /// Positive values: (bucket, count), bucket strictly ascending.
+    pub positive: Vec<(i32, u64)>,
+    /// Count of +infinity.
+    pub positive_infinite: u64,
+}
+
+/// Why plain parts do not make a sketch or an aggregate (a file edited by hand, or
+/// written by something else).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PartsError {
+    /// More finite values than values.
+    #[error("a sketch counts more finite values ({finite}) than values ({count})")]
+    FiniteOverCount {
+        /// The finite count given.
+        finite: u64,
+        /// The count given.
+        count: u64,
+    },
+    /// The count disagrees with the values held.
+    #[error("a sketch counts {count} values but holds {held}")]
+    CountMismatch {
+        /// The count given.
+        count: u64,
+        /// The values its lists hold.
+        held: u128,
+    },
+    /// A sorted list is out of order, or both exact values and buckets are given.
+    #[error("a sketch's sorted lists are out of order")]
+    OutOfOrder,
+    /// The aggregate's lists do not have the shape its header fields give.
+    #[error("{0}")]
+    Shape(String),
 }
 
 impl Sketch {
@@ -463,6 +393,67 @@ impl Sketch {
         exact_sorted && buckets_sorted && (self.buckets.is_none() || self.exact.is_empty())
     }
 
+    /// The sketch's contents as plain parts, its sum in canonical form: equal sketches
+    /// give equal parts whatever order their values were added and merged in.
+    pub fn parts(&self) -> SketchParts {
+        SketchParts {
+            count: self.count,
+            finite_count: self.finite_count,
+            sum: self.sum.canonical_partials(),
+            pending: self.pending.clone(),
+            exact: self.exact.clone(),
+            buckets: self.buckets.as_ref().map(|b| BucketParts {
+                negative_infinite: b.negative_infinite,
+                negative: b.negative.clone(),
+                zeros: b.zeros,
+                positive: b.positive.clone(),
+                positive_infinite: b.positive_infinite,
+            }),
+        }
+    }
+
+    /// The sketch `parts` describe, when they are consistent: the finite count within
+    /// the count, the count equal to the values held, and the lists in order (see
+    /// `is_well_formed`).
+    pub fn from_parts(parts: SketchParts) -> Result<Sketch, PartsError> {
+        let SketchParts { count, finite_count, sum, pending, exact, buckets } = parts;
+        if finite_count > count {
+            return Err(PartsError::FiniteOverCount { finite: finite_count, count });
+        }
+        let total = |list: &[(i32, u64)]| list.iter().map(|&(_, c)| u128::from(c)).sum::<u128>();
+        let held = pending.len() as u128
+            + exact.iter().map(|&(_, c)| u128::from(c)).sum::<u128>()
+            + buckets.as_ref().map_or(0, |b| {
+                u128::from(b.negative_infinite)
+                    + total(&b.negative)
+                    + u128::from(b.zeros)
+                    + total(&b.positive)
+                    + u128::from(b.positive_infinite)
+            });
+        if held != u128::from(count) {
+            return Err(PartsError::CountMismatch { count, held });
+        }
+        let sketch = Sketch {
+            count,
+            finite_count,
+            sum: ExactSum::from_partials(&sum),
+            pending,
+            exact,
+            buckets: buckets.map(|b| Buckets {
+                negative_infinite: b.negative_infinite,
+                negative: b.negative,
+                zeros: b.zeros,
+                positive: b.positive,
+                positive_infinite: b.positive_infinite,
+            }),
+        };
+        if sketch.is_well_formed() {
+            Ok(sketch)
+        } else {
+            Err(PartsError::OutOfOrder)
+        }
+    }
+
     /// Whether percentiles are exact (no bucketing has happened).
     pub fn is_exact(&self) -> bool {
         self.buckets.is_none()
@@ -538,67 +529,6 @@ impl Sketch {
     }
 }
 
-/// JSON has no infinities: finite values are numbers, the others the strings "inf",
-/// "-inf" and "nan". serde_json's `float_roundtrip` makes numbers read back bit for bit.
-#[derive(Serialize, Deserialize)]
-#[serde(untagged)]
-enum JsonFloat {
-    Number(f64),
-    Text(String),
-}
-
-impl JsonFloat {
-    fn of(v: f64) -> JsonFloat {
-        if v.is_finite() {
-            JsonFloat::Number(v)
-        } else if v.is_nan() {
-            JsonFloat::Text("nan".into())
-        } else if v > 0.0 {
-            JsonFloat::Text("inf".into())
-        } else {
-            JsonFloat::Text("-inf".into())
-        }
-    }
-
-    fn value<E: serde::de::Error>(self) -> Result<f64, E> {
-        match self {
-            JsonFloat::Number(v) => Ok(v),
-            JsonFloat::Text(t) => match t.as_str() {
-                "inf" => Ok(f64::INFINITY),
-                "-inf" => Ok(f64::NEG_INFINITY),
-                "nan" => Ok(f64::NAN),
-                other => Err(E::custom(format!("expected a number, \"inf\", \"-inf\" or \"nan\", found {other:?}"))),
-            },
-        }
-    }
-}
-
-mod json_floats {
-    use super::JsonFloat;
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    pub fn serialize<S: Serializer>(values: &[f64], s: S) -> Result<S::Ok, S::Error> {
-        values.iter().map(|&v| JsonFloat::of(v)).collect::<Vec<_>>().serialize(s)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f64>, D::Error> {
-        Vec::<JsonFloat>::deserialize(d)?.into_iter().map(JsonFloat::value).collect()
-    }
-}
-
-mod json_float_counts {
-    use super::JsonFloat;
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    pub fn serialize<S: Serializer>(values: &[(f64, u64)], s: S) -> Result<S::Ok, S::Error> {
-        values.iter().map(|&(v, c)| (JsonFloat::of(v), c)).collect::<Vec<_>>().serialize(s)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(f64, u64)>, D::Error> {
-        Vec::<(JsonFloat, u64)>::deserialize(d)?.into_iter().map(|(v, c)| Ok((v.value()?, c))).collect()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -614,65 +544,6 @@ mod tests {
         } else {
             a + (b - a) * t
         }
-    }
-
-    #[test]
-    fn exact_sum_is_order_independent() {
-        let values = [1e16, 1.0, -1e16, 3.3, 1e-9, 7.25, -2.0];
-        let mut a = ExactSum::default();
-        values.iter().for_each(|&v| a.add(v));
-        let mut b = ExactSum::default();
-        values.iter().rev().for_each(|&v| b.add(v));
-        assert_eq!(a.value().to_bits(), b.value().to_bits());
-        // Python: math.fsum([1e16, 1.0, -1e16, 3.3, 1e-9, 7.25, -2.0])
-        assert_eq!(a.value(), 9.550000000999999);
-    }
-
-    #[test]
-    fn canonical_partials_depend_only_on_the_values() {
-        let values = [1e16, 1.0, -1e16, 3.3, 1e-9, 7.25, -2.0, 0.1, 0.7, 1e-300, -5e15];
-        let sum_in = |order: &mut dyn Iterator<Item = f64>| {
-            let mut s = ExactSum::default();
-            order.for_each(|v| s.add(v));
-            s
-        };
-        let forward = sum_in(&mut values.iter().copied());
-        let backward = sum_in(&mut values.iter().rev().copied());
-        let halves = {
-            let mut a = sum_in(&mut values[..5].iter().copied());
-            a.merge(&sum_in(&mut values[5..].iter().copied()));
-            a
-        };
-        let canonical = forward.canonical_partials();
-        assert_ne!(forward.partials, backward.partials, "the test wants orders that differ in memory");
-        for other in [&backward, &halves] {
-            assert_eq!(
-                canonical.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
-                other.canonical_partials().iter().map(|v| v.to_bits()).collect::<Vec<_>>()
-            );
-        }
-        // Read back, the canonical form holds the same exact value: it rounds and merges
-        // as the original does.
-        let read = ExactSum { partials: canonical };
-        assert_eq!(read.value().to_bits(), forward.value().to_bits());
-        let (mut a, mut b) = (forward.clone(), read.clone());
-        a.add(-forward.value());
-        b.add(-forward.value());
-        assert_eq!(a.value().to_bits(), b.value().to_bits());
-        assert_ne!(a.value(), 0.0);
-    }
-
-    #[test]
-    fn canonical_zero_sums_keep_their_sign_class() {
-        let of = |values: &[f64]| {
-            let mut s = ExactSum::default();
-            values.iter().for_each(|&v| s.add(v));
-            s.canonical_partials().iter().map(|v| v.to_bits()).collect::<Vec<_>>()
-        };
-        assert_eq!(of(&[]), Vec::<u64>::new());
-        assert_eq!(of(&[-0.0, -0.0]), vec![(-0.0f64).to_bits()]);
-        assert_eq!(of(&[1.5, -1.5]), vec![0.0f64.to_bits()]);
-        assert_eq!(of(&[-0.0, 0.0]), vec![0.0f64.to_bits()]);
     }
 
     #[test]
@@ -728,17 +599,6 @@ mod tests {
         for &(v, _) in &sorted {
             let side = if v > 0.0 { &batch.positive } else { &batch.negative };
             assert!(side.iter().any(|&(i, _)| i == bucket_index(v.abs())), "{v:e}");
-        }
-    }
-
-    #[test]
-    fn a_product_adds_exactly_as_its_copies_do() {
-        for (value, count) in [(0.1, 3u64), (1.0 / 3.0, 2047), (12_345.678_9, 10_000), (-2.5e-7, 999), (7.0, 1)] {
-            let mut product = ExactSum::default();
-            product.add_product(value, count);
-            let mut copies = ExactSum::default();
-            (0..count).for_each(|_| copies.add(value));
-            assert_eq!(product.value().to_bits(), copies.value().to_bits(), "{value} x {count}");
         }
     }
 

@@ -7,6 +7,7 @@ pub mod dist;
 pub mod ensemble;
 pub mod event;
 pub mod exact_sum;
+pub mod hash;
 pub mod metrics;
 pub mod rng;
 pub mod run;

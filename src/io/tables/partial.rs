@@ -5,6 +5,7 @@
 //! change to a core struct cannot change the file.
 
 use crate::core::ensemble::Shard;
+use crate::core::hash::{fnv1a64, FNV_OFFSET_BASIS};
 use crate::core::scenario::Scenario;
 use crate::core::sketch::{BucketParts, SketchParts};
 use crate::core::stats::{Aggregate, AggregateParts};
@@ -191,12 +192,7 @@ pub enum PartialError {
 /// which lists every field with round-trip float formatting. Two files that validate to
 /// the same scenario (comments, key order and spacing aside) share it.
 pub fn scenario_hash(scenario: &Scenario) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in format!("{scenario:?}").bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    format!("{hash:016x}")
+    format!("{:016x}", fnv1a64(FNV_OFFSET_BASIS, format!("{scenario:?}").as_bytes()))
 }
 
 /// The text of a partial file (compact JSON, one line, final newline).

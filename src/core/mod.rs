@@ -15,4 +15,5 @@ pub mod scenario;
 pub mod sketch;
 pub mod spec;
 pub mod stats;
+pub mod units;
 pub mod validate;

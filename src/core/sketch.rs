@@ -21,16 +21,21 @@ pub const RELATIVE_ACCURACY: f64 = 0.0005;
 /// bound keeps memory flat in the number of runs.
 const PENDING_LIMIT: usize = 2048;
 
-/// Log-bucket counts for values past the exact limit.
+/// Log-bucket counts of a `Sketch` past its exact limit. Bucket i holds magnitudes in
+/// (gamma^(i-1), gamma^i], gamma = 1 + `RELATIVE_ACCURACY`.
 #[derive(Debug, Clone, Default, PartialEq)]
-struct Buckets {
-    negative_infinite: u64,
-    /// Negative values by bucket of their magnitude: (bucket, count), bucket ascending.
-    negative: Vec<(i32, u64)>,
-    zeros: u64,
-    /// Positive values: (bucket, count), bucket ascending.
-    positive: Vec<(i32, u64)>,
-    positive_infinite: u64,
+pub struct Buckets {
+    /// Count of -infinity.
+    pub negative_infinite: u64,
+    /// Negative values by bucket of their magnitude: (bucket, count), bucket strictly
+    /// ascending.
+    pub negative: Vec<(i32, u64)>,
+    /// Count of zeros.
+    pub zeros: u64,
+    /// Positive values: (bucket, count), bucket strictly ascending.
+    pub positive: Vec<(i32, u64)>,
+    /// Count of +infinity.
+    pub positive_infinite: u64,
 }
 
 /// Ratio of a bucket's upper to lower bound: a bucket is RELATIVE_ACCURACY wide relative
@@ -226,24 +231,7 @@ pub struct SketchParts {
     /// the sketch is exact.
     pub exact: Vec<(f64, u64)>,
     /// The log buckets, once the sketch has left exact mode (`exact` is then empty).
-    pub buckets: Option<BucketParts>,
-}
-
-/// The log-bucket counts of a `Sketch` past its exact limit. Bucket i holds magnitudes
-/// in (gamma^(i-1), gamma^i], gamma = 1 + `RELATIVE_ACCURACY`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct BucketParts {
-    /// Count of -infinity.
-    pub negative_infinite: u64,
-    /// Negative values by bucket of their magnitude: (bucket, count), bucket strictly
-    /// ascending.
-    pub negative: Vec<(i32, u64)>,
-    /// Count of zeros.
-    pub zeros: u64,
-    /// Positive values: (bucket, count), bucket strictly ascending.
-    pub positive: Vec<(i32, u64)>,
-    /// Count of +infinity.
-    pub positive_infinite: u64,
+    pub buckets: Option<Buckets>,
 }
 
 /// Why plain parts do not make a sketch or an aggregate (a file edited by hand, or
@@ -402,13 +390,7 @@ impl Sketch {
             sum: self.sum.canonical_partials(),
             pending: self.pending.clone(),
             exact: self.exact.clone(),
-            buckets: self.buckets.as_ref().map(|b| BucketParts {
-                negative_infinite: b.negative_infinite,
-                negative: b.negative.clone(),
-                zeros: b.zeros,
-                positive: b.positive.clone(),
-                positive_infinite: b.positive_infinite,
-            }),
+            buckets: self.buckets.clone(),
         }
     }
 
@@ -433,20 +415,7 @@ impl Sketch {
         if held != u128::from(count) {
             return Err(PartsError::CountMismatch { count, held });
         }
-        let sketch = Sketch {
-            count,
-            finite_count,
-            sum: ExactSum::from_partials(&sum),
-            pending,
-            exact,
-            buckets: buckets.map(|b| Buckets {
-                negative_infinite: b.negative_infinite,
-                negative: b.negative,
-                zeros: b.zeros,
-                positive: b.positive,
-                positive_infinite: b.positive_infinite,
-            }),
-        };
+        let sketch = Sketch { count, finite_count, sum: ExactSum::from_partials(&sum), pending, exact, buckets };
         if sketch.is_well_formed() {
             Ok(sketch)
         } else {

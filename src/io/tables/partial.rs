@@ -7,7 +7,7 @@
 use crate::core::ensemble::Shard;
 use crate::core::hash::{fnv1a64, FNV_OFFSET_BASIS};
 use crate::core::scenario::Scenario;
-use crate::core::sketch::{BucketParts, SketchParts};
+use crate::core::sketch::{Buckets, SketchParts};
 use crate::core::stats::{Aggregate, AggregateParts};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -22,7 +22,9 @@ pub const FORMAT_VERSION: u32 = 3;
 /// What every partial file starts with; checked before the aggregate is read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PartialHeader {
+    /// Always `FORMAT`.
     pub format: String,
+    /// `FORMAT_VERSION` of the writer.
     pub format_version: u32,
     /// `buildout --version` of the writer: merging across versions is refused.
     pub tool_version: String,
@@ -30,13 +32,15 @@ pub struct PartialHeader {
     pub scenario: String,
     /// FNV-1a 64 of the validated scenario (see `scenario_hash`), 16 hex digits.
     pub scenario_hash: String,
-    /// The scenario file as given to `run`, and its text, so `merge` needs no other file.
+    /// The scenario file as given to `run`.
     pub scenario_file: String,
+    /// The resolved scenario as TOML (`extends` applied), so `merge` needs no other file.
     pub scenario_text: String,
+    /// The master seed.
     pub seed: u64,
     /// Runs of the whole Monte Carlo (all shards).
     pub runs: u64,
-    /// Written as `{"index": K, "count": M}`.
+    /// Which shard this is; written as `{"index": K, "count": M}`.
     #[serde(with = "shard_file")]
     pub shard: Shard,
     /// Run indices of this shard: [first, end).
@@ -46,7 +50,9 @@ pub struct PartialHeader {
 /// A partial file: the header and the shard's running statistics.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Partial {
+    /// Who wrote it, for which scenario, seed and runs.
     pub header: PartialHeader,
+    /// The shard's running statistics.
     pub aggregate: Aggregate,
 }
 
@@ -168,7 +174,7 @@ impl SketchFile {
             sum: self.sum.partials,
             pending: self.pending,
             exact: self.exact,
-            buckets: self.buckets.map(|b| BucketParts {
+            buckets: self.buckets.map(|b| Buckets {
                 negative_infinite: b.negative_infinite,
                 negative: b.negative,
                 zeros: b.zeros,
@@ -182,10 +188,22 @@ impl SketchFile {
 /// Why a partial file could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum PartialError {
+    /// The file could not be read.
     #[error("{path}: cannot read it: {source} (is this the --out folder of `buildout run --shard K/M`?)")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not a partial of this format, or its statistics are inconsistent.
     #[error("{path}: not a buildout partial result: {reason}")]
-    Format { path: PathBuf, reason: String },
+    Format {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
 }
 
 /// A stable fingerprint of a validated scenario: FNV-1a 64 over its debug rendering,

@@ -8,9 +8,9 @@ use crate::core::ensemble::Shard;
 use crate::core::stats::Aggregate;
 use crate::error::AppError;
 use crate::io::output::StagedDir;
-use crate::io::partial::{read_partial, scenario_hash, Partial};
 use crate::io::scenario::load_str;
 use crate::io::tables::console::human_summary;
+use crate::io::tables::partial::{read_partial, scenario_hash, Partial};
 use std::path::Path;
 
 /// `buildout merge`: checks that the partials are the shards of one Monte Carlo, then

@@ -12,12 +12,12 @@ use crate::io::brief::{chart_data, report_data};
 use crate::io::chart::{render_chart, ChartFormat, ChartKind};
 use crate::io::output::StagedDir;
 use crate::io::page::report::render_report;
-use crate::io::partial::{render_partial, scenario_hash, Partial, PartialHeader, PARTIAL_FILE};
 use crate::io::progress::RunProgress;
 use crate::io::scenario::load_file;
 use crate::io::tables::console::human_summary;
 use crate::io::tables::csv::{render_summary, TraceWriter};
 use crate::io::tables::headline::render_headline;
+use crate::io::tables::partial::{render_partial, scenario_hash, Partial, PartialHeader, PARTIAL_FILE};
 use std::path::{Path, PathBuf};
 
 /// The finished result of `run`, for callers that want the numbers.
@@ -62,8 +62,8 @@ pub fn run(config: &RunConfig) -> Result<RunOutcome, AppError> {
     timings.lap("simulate");
     if let Some(shard) = config.shard {
         let header = PartialHeader {
-            format: crate::io::partial::FORMAT.into(),
-            format_version: crate::io::partial::FORMAT_VERSION,
+            format: crate::io::tables::partial::FORMAT.into(),
+            format_version: crate::io::tables::partial::FORMAT_VERSION,
             tool_version: env!("CARGO_PKG_VERSION").into(),
             scenario: scenario.name().into(),
             scenario_hash: scenario_hash(scenario),

@@ -15,7 +15,7 @@ pub const CHUNK_RUNS: u64 = 64;
 
 /// Shard `index` of `count` (1-based): a fixed share of a Monte Carlo's chunks, so
 /// machines of a cluster can each run one and `merge` their partial results.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shard {
     /// Which shard, from 1.
     pub index: u64,

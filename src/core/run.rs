@@ -6,6 +6,7 @@ use super::event::EventQueue;
 use super::metrics::{origin_share_index, series_count, Binding, Series};
 use super::rng::{item_stream, StreamKind};
 use super::scenario::{Scenario, ShockEffect};
+use super::units::{Kw, Mw};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
@@ -183,16 +184,16 @@ pub struct Workspace {
     install_months: Vec<f64>,
     /// Installing + operational chips per (site, chip type).
     site_chips: Vec<u64>,
-    site_used_it_kw: Vec<f64>,
+    site_used_it: Vec<Kw>,
     site_streams: Vec<ChaCha8Rng>,
     // Per region.
-    grid_kw: Vec<f64>,
+    grid: Vec<Kw>,
     region_headroom_mw: Vec<f64>,
     // Per shock: [start, end) when it happens.
     shock_window: Vec<Option<(f64, f64)>>,
-    /// Facility kW drawn by installing and operational chips, per region (a cache of
-    /// `region_used_facility_kw`, refreshed whenever a site of the region changes).
-    region_used_kw: Vec<f64>,
+    /// Facility power drawn by installing and operational chips, per region (a cache of
+    /// `region_used_facility`, refreshed whenever a site of the region changes).
+    region_used: Vec<Kw>,
     /// Waiting deliveries the next allocation pass looks at: those that arrived, or one
     /// of whose candidate regions gained room (power, a ready site, freed chips), since
     /// the last pass. Placing chips only ever takes room, so any other waiting delivery
@@ -331,13 +332,13 @@ impl<'a> Engine<'a> {
         reset_vec(&mut ws.site_ready, ns, false);
         reset_vec(&mut ws.install_months, ns, 0.0);
         reset_vec(&mut ws.site_chips, ns * nc, 0);
-        reset_vec(&mut ws.site_used_it_kw, ns, 0.0);
+        reset_vec(&mut ws.site_used_it, ns, Kw::ZERO);
         ws.site_streams.clear();
-        ws.grid_kw.clear();
-        ws.grid_kw.extend(s.regions.iter().map(|r| r.grid_mw * 1000.0));
+        ws.grid.clear();
+        ws.grid.extend(s.regions.iter().map(|r| r.grid().to_kw()));
         reset_vec(&mut ws.region_headroom_mw, s.regions.len(), 0.0);
         reset_vec(&mut ws.shock_window, s.shocks.len(), None);
-        reset_vec(&mut ws.region_used_kw, s.regions.len(), 0.0);
+        reset_vec(&mut ws.region_used, s.regions.len(), Kw::ZERO);
         ws.recheck.clear();
         reset_vec(&mut ws.queued, nd, false);
         ws.operational_groups.clear();
@@ -428,7 +429,7 @@ impl<'a> Engine<'a> {
             Event::MonthTick => ("", self.attrition(), "failed"),
             Event::PowerOnline(i) => {
                 let p = &s.power[i as usize];
-                self.ws.grid_kw[p.region] += p.mw * 1000.0;
+                self.ws.grid[p.region] += p.power().to_kw();
                 self.gained_room(p.region);
                 (p.timing.stream_key.as_str(), 0, "online")
             }
@@ -606,7 +607,7 @@ impl<'a> Engine<'a> {
     /// Refreshes the cached facility draw of the region of `site`.
     fn site_changed(&mut self, site: usize) {
         let region = self.s.sites[site].region;
-        self.ws.region_used_kw[region] = self.region_used_facility_kw(region);
+        self.ws.region_used[region] = self.region_used_facility(region);
     }
 
     /// Takes `n` operational chips of a group out for good, freeing space and power at once.
@@ -640,14 +641,14 @@ impl<'a> Engine<'a> {
         for &site in &stale {
             let site = site as usize;
             self.ws.site_stale[site] = false;
-            self.ws.site_used_it_kw[site] = used_it_kw(self.s, &self.ws.site_chips, site);
+            self.ws.site_used_it[site] = used_it(self.s, &self.ws.site_chips, site);
             self.ws.region_stale[self.s.sites[site].region] = true;
         }
         for &site in &stale {
             let region = self.s.sites[site as usize].region;
             if self.ws.region_stale[region] {
                 self.ws.region_stale[region] = false;
-                self.ws.region_used_kw[region] = self.region_used_facility_kw(region);
+                self.ws.region_used[region] = self.region_used_facility(region);
                 self.gained_room(region);
             }
         }
@@ -655,26 +656,26 @@ impl<'a> Engine<'a> {
         self.ws.stale_sites = stale;
     }
 
-    fn region_used_facility_kw(&self, region: usize) -> f64 {
+    fn region_used_facility(&self, region: usize) -> Kw {
         self.ws.region_sites[region]
             .iter()
-            .map(|&i| self.ws.site_used_it_kw[i as usize] * self.s.sites[i as usize].pue)
+            .map(|&i| self.ws.site_used_it[i as usize] * self.s.sites[i as usize].pue)
             .sum()
     }
 
     /// Chips of `chip` that fit in `site` by IT capacity.
     fn it_room(&self, site: usize, chip: usize) -> u64 {
         let st = &self.s.sites[site];
-        fit(st.it_mw * 1000.0 - self.ws.site_used_it_kw[site], self.s.chips[chip].power_kw)
+        fit(st.it_capacity().to_kw() - self.ws.site_used_it[site], self.s.chips[chip].power())
     }
 
     /// Chips of `chip` that fit in `site` by IT capacity, and by its region's power.
     fn room(&self, site: usize, chip: usize) -> (u64, u64) {
         let s = self.s;
         let st = &s.sites[site];
-        let power_kw = s.chips[chip].power_kw;
-        let region_headroom_kw = self.ws.grid_kw[st.region] - self.ws.region_used_kw[st.region];
-        (self.it_room(site, chip), fit(region_headroom_kw, power_kw * st.pue))
+        let power = s.chips[chip].power();
+        let region_headroom = self.ws.grid[st.region] - self.ws.region_used[st.region];
+        (self.it_room(site, chip), fit(region_headroom, power * st.pue))
     }
 
     /// Section 4.6: places waiting lots, oldest arrival first, into candidate sites. Only
@@ -725,7 +726,7 @@ impl<'a> Engine<'a> {
                 });
                 self.ws.installing_by_chip[delivery.chip] += k;
                 self.ws.site_chips[site * s.chips.len() + delivery.chip] += k;
-                self.ws.site_used_it_kw[site] = used_it_kw(s, &self.ws.site_chips, site);
+                self.ws.site_used_it[site] = used_it(s, &self.ws.site_chips, site);
                 self.site_changed(site);
                 self.push(time + self.ws.install_months[site], d as u32, Event::Commissioning(lot));
             }
@@ -757,16 +758,18 @@ impl<'a> Engine<'a> {
         let installing: u64 = ws.installing_by_chip.iter().sum();
         let operational: u64 = ws.operational_by_chip.iter().sum();
         let waiting: u64 = ws.waiting_order.iter().map(|&d| ws.waiting[d as usize]).sum();
-        let mut it_kw = 0.0;
-        let mut facility_kw = 0.0;
-        let mut built_it_mw = 0.0;
-        let mut built_facility_mw = 0.0;
+        let mut it = Kw::ZERO;
+        let mut facility = Kw::ZERO;
+        // Built capacity is summed as the scenario states it, in MW (a sum in kW would
+        // round differently).
+        let mut built_it = Mw::ZERO;
+        let mut built_facility = Mw::ZERO;
         for (i, site) in s.sites.iter().enumerate() {
-            it_kw += ws.site_used_it_kw[i];
-            facility_kw += ws.site_used_it_kw[i] * site.pue;
+            it += ws.site_used_it[i];
+            facility += ws.site_used_it[i] * site.pue;
             if ws.site_ready[i] {
-                built_it_mw += site.it_mw;
-                built_facility_mw += site.it_mw * site.pue;
+                built_it += site.it_capacity();
+                built_facility += site.it_capacity() * site.pue;
             }
         }
         let mut by_power = 0;
@@ -793,10 +796,10 @@ impl<'a> Engine<'a> {
         // Compute is summed from integer chip counts so it carries no drift from attrition.
         let compute_exact: f64 = s.chips.iter().zip(&ws.operational_by_chip).map(|(c, &n)| n as f64 * c.pflops).sum();
         row[Series::ComputePflops.index()] = compute_exact;
-        row[Series::ItMw.index()] = it_kw / 1000.0;
-        row[Series::FacilityMw.index()] = facility_kw / 1000.0;
-        row[Series::GridMw.index()] = ws.grid_kw.iter().sum::<f64>() / 1000.0;
-        row[Series::BuiltItMw.index()] = built_it_mw;
+        row[Series::ItMw.index()] = it.to_mw().0;
+        row[Series::FacilityMw.index()] = facility.to_mw().0;
+        row[Series::GridMw.index()] = ws.grid.iter().copied().sum::<Kw>().to_mw().0;
+        row[Series::BuiltItMw.index()] = built_it.0;
         let home = s.home_origin.as_ref().and_then(|h| s.origins.iter().position(|o| o == h));
         row[Series::DomesticShare.index()] = match home {
             Some(h) if compute_exact > 0.0 => origin_compute(s, &ws.operational_by_chip, h) / compute_exact,
@@ -804,7 +807,7 @@ impl<'a> Engine<'a> {
         };
         row[Series::StrandedByPower.index()] = by_power as f64;
         row[Series::StrandedBySpace.index()] = by_space as f64;
-        row[Series::BuiltFacilityMw.index()] = built_facility_mw;
+        row[Series::BuiltFacilityMw.index()] = built_facility.0;
         row[Series::StrandedCapitalUsd.index()] = capital;
         for o in 0..s.origins.len() {
             row[origin_share_index(o)] =
@@ -831,7 +834,7 @@ impl<'a> Engine<'a> {
         placed: u64,
     ) {
         for r in 0..self.s.regions.len() {
-            self.ws.region_headroom_mw[r] = (self.ws.grid_kw[r] - self.region_used_facility_kw(r)) / 1000.0;
+            self.ws.region_headroom_mw[r] = (self.ws.grid[r] - self.region_used_facility(r)).to_mw().0;
         }
         let ws = &*self.ws;
         observer.on_event(&TraceRow {
@@ -854,15 +857,15 @@ fn origin_compute(s: &Scenario, operational_by_chip: &[u64], origin: usize) -> f
     s.chips.iter().zip(operational_by_chip).filter(|(c, _)| c.origin == origin).map(|(c, &n)| n as f64 * c.pflops).sum()
 }
 
-/// IT kW drawn by the installing and operational chips of `site`, from integer counts.
-fn used_it_kw(s: &Scenario, site_chips: &[u64], site: usize) -> f64 {
+/// IT power drawn by the installing and operational chips of `site`, from integer counts.
+fn used_it(s: &Scenario, site_chips: &[u64], site: usize) -> Kw {
     let n = s.chips.len();
-    s.chips.iter().zip(&site_chips[site * n..(site + 1) * n]).map(|(c, &k)| k as f64 * c.power_kw).sum()
+    s.chips.iter().zip(&site_chips[site * n..(site + 1) * n]).map(|(c, &k)| c.power() * k as f64).sum()
 }
 
 /// floor(headroom / need + epsilon), never negative.
-fn fit(headroom_kw: f64, need_kw: f64) -> u64 {
-    let k = (headroom_kw / need_kw + CAPACITY_EPSILON).floor();
+fn fit(headroom: Kw, need: Kw) -> u64 {
+    let k = (headroom / need + CAPACITY_EPSILON).floor();
     if k >= 1.0 {
         // Saturating float-to-int conversion.
         k as u64

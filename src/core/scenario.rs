@@ -3,6 +3,7 @@
 
 use super::date::YearMonth;
 use super::dist::Dist;
+use super::units::{Kw, Mw};
 
 /// How waiting chips may be placed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +46,13 @@ pub struct Chip {
     pub price_usd: Option<f64>,
 }
 
+impl Chip {
+    /// The power one chip draws (IT, before PUE): `power_kw`, typed.
+    pub fn power(&self) -> Kw {
+        Kw(self.power_kw)
+    }
+}
+
 /// A grid region.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Region {
@@ -53,6 +61,13 @@ pub struct Region {
     /// Deliveries with a candidate site in this region, in file order: the ones worth
     /// another allocation attempt when the region gains room.
     pub placeable_deliveries: Vec<usize>,
+}
+
+impl Region {
+    /// The grid power the region has at the start: `grid_mw`, typed.
+    pub fn grid(&self) -> Mw {
+        Mw(self.grid_mw)
+    }
 }
 
 /// Fields every uncertain item shares: its random-stream key, planned time,
@@ -76,6 +91,13 @@ pub struct PowerAddition {
     pub timing: Timing,
 }
 
+impl PowerAddition {
+    /// The grid power this addition brings online: `mw`, typed.
+    pub fn power(&self) -> Mw {
+        Mw(self.mw)
+    }
+}
+
 /// A `[[sites]]` data centre.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Site {
@@ -87,6 +109,13 @@ pub struct Site {
     pub pue: f64,
     pub install_months: Dist,
     pub timing: Timing,
+}
+
+impl Site {
+    /// The site's IT capacity: `it_mw`, typed.
+    pub fn it_capacity(&self) -> Mw {
+        Mw(self.it_mw)
+    }
 }
 
 /// A `[[deliveries]]` tranche of chips.

@@ -10,7 +10,7 @@
 //! then within 0.05% of the exact one, relative to its value, and percentiles that fall
 //! in one bucket still differ as their ranks do.
 
-use serde::{Deserialize, Serialize};
+use super::exact_sum::ExactSum;
 
 /// Distinct values a sketch keeps exactly before it switches to buckets.
 pub const EXACT_LIMIT: usize = 2048;
@@ -21,109 +21,21 @@ pub const RELATIVE_ACCURACY: f64 = 0.0005;
 /// bound keeps memory flat in the number of runs.
 const PENDING_LIMIT: usize = 2048;
 
-/// A float sum that is exact until the final rounding (Shewchuk's algorithm, as in
-/// Python's `math.fsum`): the same multiset of values gives the same bits in any order.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ExactSum {
-    partials: Vec<f64>,
-}
-
-impl ExactSum {
-    /// Adds a finite value (non-finite values are ignored).
-    pub fn add(&mut self, value: f64) {
-        if !value.is_finite() {
-            return;
-        }
-        let mut x = value;
-        let mut kept = 0;
-        for j in 0..self.partials.len() {
-            let mut y = self.partials[j];
-            if x.abs() < y.abs() {
-                std::mem::swap(&mut x, &mut y);
-            }
-            let hi = x + y;
-            let lo = y - (hi - x);
-            if lo != 0.0 {
-                self.partials[kept] = lo;
-                kept += 1;
-            }
-            x = hi;
-        }
-        self.partials.truncate(kept);
-        self.partials.push(x);
-    }
-
-    /// Adds `count` copies of a finite `value` exactly: count x value is split into its
-    /// rounded product and the product's rounding error (a fused multiply-add gives it
-    /// exactly, for counts below 2^53), and both are added.
-    pub fn add_product(&mut self, value: f64, count: u64) {
-        if !value.is_finite() || count == 0 {
-            return;
-        }
-        let c = count as f64;
-        let product = c * value;
-        if !product.is_finite() {
-            // Past f64's range the split would overflow: add the copies one by one.
-            (0..count).for_each(|_| self.add(value));
-            return;
-        }
-        self.add(product);
-        let error = c.mul_add(value, -product);
-        if error != 0.0 {
-            self.add(error);
-        }
-    }
-
-    /// Adds everything `other` holds.
-    pub fn merge(&mut self, other: &ExactSum) {
-        for &p in &other.partials {
-            self.add(p);
-        }
-    }
-
-    /// The correctly rounded sum.
-    pub fn value(&self) -> f64 {
-        let p = &self.partials;
-        let mut n = p.len();
-        if n == 0 {
-            return 0.0;
-        }
-        n -= 1;
-        let mut hi = p[n];
-        let mut lo = 0.0;
-        while n > 0 {
-            let x = hi;
-            n -= 1;
-            let y = p[n];
-            hi = x + y;
-            let yr = hi - x;
-            lo = y - yr;
-            if lo != 0.0 {
-                break;
-            }
-        }
-        if n > 0 && ((lo < 0.0 && p[n - 1] < 0.0) || (lo > 0.0 && p[n - 1] > 0.0)) {
-            let y = lo * 2.0;
-            let x = hi + y;
-            let yr = x - hi;
-            if y == yr {
-                hi = x;
-            }
-        }
-        hi
-    }
-}
-
-/// Log-bucket counts for values past the exact limit.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-struct Buckets {
-    negative_infinite: u64,
-    /// Negative values by bucket of their magnitude: (bucket, count), bucket ascending.
-    negative: Vec<(i32, u64)>,
-    zeros: u64,
-    /// Positive values: (bucket, count), bucket ascending.
-    positive: Vec<(i32, u64)>,
-    positive_infinite: u64,
+/// Log-bucket counts of a `Sketch` past its exact limit. Bucket i holds magnitudes in
+/// (gamma^(i-1), gamma^i], gamma = 1 + `RELATIVE_ACCURACY`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Buckets {
+    /// Count of -infinity.
+    pub negative_infinite: u64,
+    /// Negative values by bucket of their magnitude: (bucket, count), bucket strictly
+    /// ascending.
+    pub negative: Vec<(i32, u64)>,
+    /// Count of zeros.
+    pub zeros: u64,
+    /// Positive values: (bucket, count), bucket strictly ascending.
+    pub positive: Vec<(i32, u64)>,
+    /// Count of +infinity.
+    pub positive_infinite: u64,
 }
 
 /// Ratio of a bucket's upper to lower bound: a bucket is RELATIVE_ACCURACY wide relative
@@ -289,20 +201,65 @@ impl Buckets {
 }
 
 /// Mean and percentiles of one quantity across runs, mergeable in any order.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Sketch {
     count: u64,
     finite_count: u64,
     /// The sum of the finite values sorted in so far (pending values join it at flush).
     sum: ExactSum,
-    /// Values not yet sorted in. Serialized too, so a partial result is complete
-    /// whether or not it was flushed.
-    #[serde(with = "json_floats")]
+    /// Values not yet sorted in.
     pending: Vec<f64>,
     /// Sorted distinct values with their counts, while exact.
-    #[serde(with = "json_float_counts")]
     exact: Vec<(f64, u64)>,
     buckets: Option<Buckets>,
+}
+
+/// The plain contents of a `Sketch`, for formats outside the core to write and read
+/// (`Sketch::parts`, `Sketch::from_parts`): a complete state, flushed or not.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SketchParts {
+    /// Values added (NaN is never added).
+    pub count: u64,
+    /// Finite values added.
+    pub finite_count: u64,
+    /// The exact sum of the finite values sorted in so far, as canonical partials (see
+    /// `ExactSum::canonical_partials`).
+    pub sum: Vec<f64>,
+    /// Values not yet sorted in, in any order.
+    pub pending: Vec<f64>,
+    /// Distinct values with their counts, strictly ascending (`f64::total_cmp`), while
+    /// the sketch is exact.
+    pub exact: Vec<(f64, u64)>,
+    /// The log buckets, once the sketch has left exact mode (`exact` is then empty).
+    pub buckets: Option<Buckets>,
+}
+
+/// Why plain parts do not make a sketch or an aggregate (a file edited by hand, or
+/// written by something else).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PartsError {
+    /// More finite values than values.
+    #[error("a sketch counts more finite values ({finite}) than values ({count})")]
+    FiniteOverCount {
+        /// The finite count given.
+        finite: u64,
+        /// The count given.
+        count: u64,
+    },
+    /// The count disagrees with the values held.
+    #[error("a sketch counts {count} values but holds {held}")]
+    CountMismatch {
+        /// The count given.
+        count: u64,
+        /// The values its lists hold.
+        held: u128,
+    },
+    /// A sorted list is out of order, or both exact values and buckets are given.
+    #[error("a sketch's sorted lists are out of order")]
+    OutOfOrder,
+    /// The aggregate's lists do not have the shape its header fields give.
+    #[error("{0}")]
+    Shape(String),
 }
 
 impl Sketch {
@@ -424,6 +381,48 @@ impl Sketch {
         exact_sorted && buckets_sorted && (self.buckets.is_none() || self.exact.is_empty())
     }
 
+    /// The sketch's contents as plain parts, its sum in canonical form: equal sketches
+    /// give equal parts whatever order their values were added and merged in.
+    pub fn parts(&self) -> SketchParts {
+        SketchParts {
+            count: self.count,
+            finite_count: self.finite_count,
+            sum: self.sum.canonical_partials(),
+            pending: self.pending.clone(),
+            exact: self.exact.clone(),
+            buckets: self.buckets.clone(),
+        }
+    }
+
+    /// The sketch `parts` describe, when they are consistent: the finite count within
+    /// the count, the count equal to the values held, and the lists in order (see
+    /// `is_well_formed`).
+    pub fn from_parts(parts: SketchParts) -> Result<Sketch, PartsError> {
+        let SketchParts { count, finite_count, sum, pending, exact, buckets } = parts;
+        if finite_count > count {
+            return Err(PartsError::FiniteOverCount { finite: finite_count, count });
+        }
+        let total = |list: &[(i32, u64)]| list.iter().map(|&(_, c)| u128::from(c)).sum::<u128>();
+        let held = pending.len() as u128
+            + exact.iter().map(|&(_, c)| u128::from(c)).sum::<u128>()
+            + buckets.as_ref().map_or(0, |b| {
+                u128::from(b.negative_infinite)
+                    + total(&b.negative)
+                    + u128::from(b.zeros)
+                    + total(&b.positive)
+                    + u128::from(b.positive_infinite)
+            });
+        if held != u128::from(count) {
+            return Err(PartsError::CountMismatch { count, held });
+        }
+        let sketch = Sketch { count, finite_count, sum: ExactSum::from_partials(&sum), pending, exact, buckets };
+        if sketch.is_well_formed() {
+            Ok(sketch)
+        } else {
+            Err(PartsError::OutOfOrder)
+        }
+    }
+
     /// Whether percentiles are exact (no bucketing has happened).
     pub fn is_exact(&self) -> bool {
         self.buckets.is_none()
@@ -499,67 +498,6 @@ impl Sketch {
     }
 }
 
-/// JSON has no infinities: finite values are numbers, the others the strings "inf",
-/// "-inf" and "nan". serde_json's `float_roundtrip` makes numbers read back bit for bit.
-#[derive(Serialize, Deserialize)]
-#[serde(untagged)]
-enum JsonFloat {
-    Number(f64),
-    Text(String),
-}
-
-impl JsonFloat {
-    fn of(v: f64) -> JsonFloat {
-        if v.is_finite() {
-            JsonFloat::Number(v)
-        } else if v.is_nan() {
-            JsonFloat::Text("nan".into())
-        } else if v > 0.0 {
-            JsonFloat::Text("inf".into())
-        } else {
-            JsonFloat::Text("-inf".into())
-        }
-    }
-
-    fn value<E: serde::de::Error>(self) -> Result<f64, E> {
-        match self {
-            JsonFloat::Number(v) => Ok(v),
-            JsonFloat::Text(t) => match t.as_str() {
-                "inf" => Ok(f64::INFINITY),
-                "-inf" => Ok(f64::NEG_INFINITY),
-                "nan" => Ok(f64::NAN),
-                other => Err(E::custom(format!("expected a number, \"inf\", \"-inf\" or \"nan\", found {other:?}"))),
-            },
-        }
-    }
-}
-
-mod json_floats {
-    use super::JsonFloat;
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    pub fn serialize<S: Serializer>(values: &[f64], s: S) -> Result<S::Ok, S::Error> {
-        values.iter().map(|&v| JsonFloat::of(v)).collect::<Vec<_>>().serialize(s)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f64>, D::Error> {
-        Vec::<JsonFloat>::deserialize(d)?.into_iter().map(JsonFloat::value).collect()
-    }
-}
-
-mod json_float_counts {
-    use super::JsonFloat;
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    pub fn serialize<S: Serializer>(values: &[(f64, u64)], s: S) -> Result<S::Ok, S::Error> {
-        values.iter().map(|&(v, c)| (JsonFloat::of(v), c)).collect::<Vec<_>>().serialize(s)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(f64, u64)>, D::Error> {
-        Vec::<(JsonFloat, u64)>::deserialize(d)?.into_iter().map(|(v, c)| Ok((v.value()?, c))).collect()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -575,18 +513,6 @@ mod tests {
         } else {
             a + (b - a) * t
         }
-    }
-
-    #[test]
-    fn exact_sum_is_order_independent() {
-        let values = [1e16, 1.0, -1e16, 3.3, 1e-9, 7.25, -2.0];
-        let mut a = ExactSum::default();
-        values.iter().for_each(|&v| a.add(v));
-        let mut b = ExactSum::default();
-        values.iter().rev().for_each(|&v| b.add(v));
-        assert_eq!(a.value().to_bits(), b.value().to_bits());
-        // Python: math.fsum([1e16, 1.0, -1e16, 3.3, 1e-9, 7.25, -2.0])
-        assert_eq!(a.value(), 9.550000000999999);
     }
 
     #[test]
@@ -642,17 +568,6 @@ mod tests {
         for &(v, _) in &sorted {
             let side = if v > 0.0 { &batch.positive } else { &batch.negative };
             assert!(side.iter().any(|&(i, _)| i == bucket_index(v.abs())), "{v:e}");
-        }
-    }
-
-    #[test]
-    fn a_product_adds_exactly_as_its_copies_do() {
-        for (value, count) in [(0.1, 3u64), (1.0 / 3.0, 2047), (12_345.678_9, 10_000), (-2.5e-7, 999), (7.0, 1)] {
-            let mut product = ExactSum::default();
-            product.add_product(value, count);
-            let mut copies = ExactSum::default();
-            (0..count).for_each(|_| copies.add(value));
-            assert_eq!(product.value().to_bits(), copies.value().to_bits(), "{value} x {count}");
         }
     }
 

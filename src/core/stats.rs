@@ -5,8 +5,7 @@
 use super::metrics::{series_count, Binding, Series};
 use super::run::RunRecord;
 use super::scenario::Scenario;
-use super::sketch::Sketch;
-use serde::{Deserialize, Serialize};
+use super::sketch::{PartsError, Sketch, SketchParts};
 
 /// The percentiles reported everywhere, in column order.
 pub const PERCENTILES: [f64; 7] = [5.0, 10.0, 25.0, 50.0, 75.0, 90.0, 95.0];
@@ -23,7 +22,7 @@ const P90: usize = 5;
 
 /// The running state of a Monte Carlo: merge two to combine their runs. Merging is
 /// order-independent, so threads, chunks and shards all give the same bytes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Aggregate {
     pub runs: u64,
     months: usize,
@@ -40,7 +39,80 @@ pub struct Aggregate {
     target_met: u64,
 }
 
+/// The plain contents of an `Aggregate`, for formats outside the core to write and read
+/// (`Aggregate::parts`, `Aggregate::from_parts`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AggregateParts {
+    /// Runs added.
+    pub runs: u64,
+    /// Months per run (horizon month + 1).
+    pub months: usize,
+    /// Series per month (see `metrics::series_count`).
+    pub series: usize,
+    /// One sketch per (month, series): `cells[m * series + s]`.
+    pub cells: Vec<SketchParts>,
+    /// Per month, runs in each binding state (`Binding::ALL` order).
+    pub binding: Vec<Vec<u64>>,
+    /// Month 50% of ordered chips are operational.
+    pub month_50pct: SketchParts,
+    /// Month 90% of ordered chips are operational.
+    pub month_90pct: SketchParts,
+    /// First month power binds.
+    pub power_first_binds: SketchParts,
+    /// Chip-months of chips waiting for power, per run.
+    pub stranded_chip_months: SketchParts,
+    /// USD-months of capital waiting for power, per run.
+    pub stranded_capital_usd_months: SketchParts,
+    /// Runs that met the target.
+    pub target_met: u64,
+}
+
 impl Aggregate {
+    /// The aggregate's contents as plain parts (sums in canonical form, so equal
+    /// aggregates give equal parts however their runs were merged).
+    pub fn parts(&self) -> AggregateParts {
+        AggregateParts {
+            runs: self.runs,
+            months: self.months,
+            series: self.series,
+            cells: self.cells.iter().map(Sketch::parts).collect(),
+            binding: self.binding.iter().map(|b| b.to_vec()).collect(),
+            month_50pct: self.month_50pct.parts(),
+            month_90pct: self.month_90pct.parts(),
+            power_first_binds: self.power_first_binds.parts(),
+            stranded_chip_months: self.stranded_chip_months.parts(),
+            stranded_capital_usd_months: self.stranded_capital_usd_months.parts(),
+            target_met: self.target_met,
+        }
+    }
+
+    /// The aggregate `parts` describe, when every sketch is consistent and every binding
+    /// row has one count per binding state. Whether it fits a scenario is `fits`.
+    pub fn from_parts(parts: AggregateParts) -> Result<Aggregate, PartsError> {
+        let binding = parts
+            .binding
+            .iter()
+            .map(|row| {
+                row.as_slice().try_into().map_err(|_| {
+                    PartsError::Shape(format!("a binding row has {} counts, not {}", row.len(), Binding::ALL.len()))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Aggregate {
+            runs: parts.runs,
+            months: parts.months,
+            series: parts.series,
+            cells: parts.cells.into_iter().map(Sketch::from_parts).collect::<Result<_, _>>()?,
+            binding,
+            month_50pct: Sketch::from_parts(parts.month_50pct)?,
+            month_90pct: Sketch::from_parts(parts.month_90pct)?,
+            power_first_binds: Sketch::from_parts(parts.power_first_binds)?,
+            stranded_chip_months: Sketch::from_parts(parts.stranded_chip_months)?,
+            stranded_capital_usd_months: Sketch::from_parts(parts.stranded_capital_usd_months)?,
+            target_met: parts.target_met,
+        })
+    }
+
     /// An aggregate of no runs, shaped for `scenario`.
     pub fn empty(scenario: &Scenario) -> Aggregate {
         let months = scenario.horizon_month() as usize + 1;

@@ -7,7 +7,6 @@ pub mod figures;
 pub mod format;
 pub mod output;
 pub mod page;
-pub mod partial;
 pub mod progress;
 pub mod scenario;
 pub mod studies;

@@ -151,6 +151,41 @@ fn merged_shards_equal_one_machine() {
     }
 }
 
+/// A partial file depends only on the shard's runs: workers merge their chunks in
+/// whatever order they finish, and the exact sums are written in a canonical form, so the
+/// bytes are the same for any thread count.
+#[test]
+fn a_shard_writes_the_same_partial_for_any_thread_count() {
+    let t = setup();
+    let sc = t.scenario.display().to_string();
+    let written: Vec<Vec<u8>> = ["1", "2", "2", "4"]
+        .iter()
+        .enumerate()
+        .map(|(i, threads)| {
+            let out = t.path(&format!("threads-{i}"));
+            ok(&[
+                "run",
+                &sc,
+                "--runs",
+                "700",
+                "--seed",
+                "5",
+                "--shard",
+                "1/2",
+                "--threads",
+                threads,
+                "--out",
+                &out,
+                "--quiet",
+            ]);
+            read(&Path::new(&out).join("partial.json"))
+        })
+        .collect();
+    for (i, bytes) in written.iter().enumerate().skip(1) {
+        assert!(bytes == &written[0], "partial.json of run {i} differs from the one written with 1 thread");
+    }
+}
+
 fn refused(args: &[&str], needle: &str) {
     let o = buildout(args);
     let err = String::from_utf8_lossy(&o.stderr);

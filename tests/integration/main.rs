@@ -13,6 +13,7 @@ mod limits;
 #[path = "../common/load_property.rs"]
 mod load_property;
 mod output_safety;
+mod plan_checks;
 mod properties;
 mod report_files;
 mod scaling;

@@ -4,7 +4,8 @@
 //!
 //! One module per kind of table: `header` (`[scenario]`, `[allocation]`, `[target]`),
 //! `items` (chips, regions, power, sites), `orders` (deliveries, shocks), `dist`
-//! (distributions), `checks` (the small checks they share). This module runs them in
+//! (distributions), `checks` (the small checks they share), `plan` (warnings about a
+//! valid scenario that probably does not say what was meant). This module runs them in
 //! file order, so diagnostics come out in a stable order, then checks what spans
 //! sections: sizes, allocation candidates.
 
@@ -13,6 +14,7 @@ mod dist;
 mod header;
 mod items;
 mod orders;
+mod plan;
 
 pub use checks::closest;
 
@@ -149,7 +151,7 @@ impl Validator {
         if !self.place(&mut deliveries, &sites, &mut regions, allocation, origins.len()) {
             return None;
         }
-        Some(Scenario {
+        let scenario = Scenario {
             name: header.name?,
             description: header.description,
             start: header.start?,
@@ -167,7 +169,9 @@ impl Validator {
             sites,
             deliveries,
             shocks,
-        })
+        };
+        self.plan_warnings(spec, &scenario);
+        Some(scenario)
     }
 
     /// The item count limits, checked before any item (a huge file stops here).

@@ -82,23 +82,12 @@ pub fn headline_rows(scenario: &Scenario, summary: &Summary) -> Vec<HeadlineRow>
         .collect()
 }
 
-/// The longest run of months in which `share` is at least `level`: (first, last).
-fn longest_stretch(share: &[f64], level: f64) -> Option<(usize, usize)> {
-    let mut best: Option<(usize, usize)> = None;
-    let mut start = None;
-    for (m, &s) in share.iter().chain(std::iter::once(&-1.0)).enumerate() {
-        match (s >= level, start) {
-            (true, None) => start = Some(m),
-            (false, Some(a)) => {
-                if best.is_none_or(|(x, y)| m - 1 - a > y - x) {
-                    best = Some((a, m - 1));
-                }
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    best
+/// The months around `peak` in which `share` stays at least `level`: (first, last), the
+/// stretch a sentence naming the peak can quote (it always contains the peak).
+fn stretch_around(share: &[f64], peak: usize, level: f64) -> (usize, usize) {
+    let first = share[..peak].iter().rposition(|&s| s < level).map_or(0, |m| m + 1);
+    let last = share[peak..].iter().position(|&s| s < level).map_or(share.len() - 1, |m| peak + m - 1);
+    (first, last)
 }
 
 /// Share of runs from which a constraint counts as binding "in a sizeable share of runs".
@@ -106,7 +95,9 @@ pub const BINDS_THRESHOLD: f64 = 0.10;
 
 /// One clause per constraint (power, then space) on when it binds, and one on how often
 /// nothing waits, e.g. "power binds in 62% of runs at its peak (2028-11), in most runs
-/// from 2028-03 to 2029-11". Shared by report.html and compare.
+/// from 2028-03 to 2029-11": the window is the unbroken stretch of months around the
+/// peak in which the constraint binds in at least half the runs (at least 10% when the
+/// peak is below half). Shared by report.html and compare.
 pub fn binding_clauses(scenario: &Scenario, summary: &Summary) -> Vec<String> {
     let date = |m: usize| scenario.date_of(m as u32);
     let mut clauses = Vec::new();
@@ -118,14 +109,12 @@ pub fn binding_clauses(scenario: &Scenario, summary: &Summary) -> Vec<String> {
         clauses.push(if peak < BINDS_THRESHOLD {
             format!("{name} binds in under 10% of runs in every month (at most {})", percent(peak))
         } else {
-            let window = match longest_stretch(&share, 0.5) {
-                Some((a, z)) => format!("in most runs from {} to {}", date(a), date(z)),
-                None => {
-                    let first = share.iter().position(|&v| v >= BINDS_THRESHOLD).unwrap_or(0);
-                    let last = share.iter().rposition(|&v| v >= BINDS_THRESHOLD).unwrap_or(first);
-                    format!("in at least 10% of runs from {} to {}", date(first), date(last))
-                }
-            };
+            // The window quoted is the stretch around the peak, so the sentence never names
+            // a peak outside the months it gives.
+            let (level, words) =
+                if peak >= 0.5 { (0.5, "in most runs") } else { (BINDS_THRESHOLD, "in at least 10% of runs") };
+            let (a, z) = stretch_around(&share, peak_month, level);
+            let window = format!("{words} from {} to {}", date(a), date(z));
             format!("{name} binds in {} of runs at its peak ({}), {window}", percent(peak), date(peak_month))
         });
     }
@@ -165,12 +154,14 @@ pub fn report_data(scenario: &Scenario, summary: &Summary) -> ReportData {
 
 #[cfg(test)]
 mod tests {
-    use super::longest_stretch;
+    use super::stretch_around;
 
     #[test]
-    fn finds_the_longest_stretch_above_a_level() {
-        assert_eq!(longest_stretch(&[0.1, 0.6, 0.7, 0.2, 0.5, 0.5, 0.5, 0.0], 0.5), Some((4, 6)));
-        assert_eq!(longest_stretch(&[0.6, 0.6], 0.5), Some((0, 1)));
-        assert_eq!(longest_stretch(&[0.1], 0.5), None);
+    fn the_stretch_around_the_peak_contains_it() {
+        let share = [0.1, 0.6, 0.7, 0.2, 0.5, 0.9, 0.5, 0.0];
+        assert_eq!(stretch_around(&share, 5, 0.5), (4, 6));
+        assert_eq!(stretch_around(&share, 2, 0.5), (1, 2));
+        assert_eq!(stretch_around(&[0.6, 0.6], 1, 0.5), (0, 1));
+        assert_eq!(stretch_around(&[0.6], 0, 0.5), (0, 0));
     }
 }

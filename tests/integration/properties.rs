@@ -4,7 +4,7 @@
 //! every seed, and an allocation pass that skips only what cannot change.
 
 use buildout::core::ensemble::{simulate, Silent};
-use buildout::core::metrics::Series;
+use buildout::core::metrics::{Binding, Series};
 use buildout::core::run::{run_one, run_with, NoTrace, RunObserver, RunRecord, TraceRow, Workspace};
 use buildout::core::scenario::Scenario;
 use buildout::io::scenario::load_str;
@@ -247,5 +247,34 @@ proptest! {
         let one = simulate(&s, seed, 0..150, Some(1), &Silent).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let two = simulate(&s, seed, 0..150, Some(2), &Silent).map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert!(one.summarize(&s) == two.summarize(&s), "statistics differ between 1 and 2 threads");
+    }
+
+    #[test]
+    fn what_binds_names_a_window_that_contains_its_peak(text in scenario_text(true), seed in any::<u64>()) {
+        let s = load(&text);
+        let summary = simulate(&s, seed, 0..30, Some(1), &Silent).map_err(|e| TestCaseError::fail(e.to_string()))?.summarize(&s);
+        let clauses = buildout::io::brief::binding_clauses(&s, &summary);
+        let month_of = |d: &str| (0..summary.months).find(|&m| s.date_of(m as u32).to_string() == d);
+        let after = |clause: &str, key: &str| clause.split(key).nth(1).map(|r| r[..7].to_string());
+        for (b, clause) in Binding::limits().zip(&clauses) {
+            let share: Vec<f64> = summary.binding_over_time(b).collect();
+            let max = share.iter().copied().fold(0.0, f64::max);
+            if clause.contains("under 10% of runs in every month") {
+                prop_assert!(max < 0.1, "{clause}: {share:?}");
+                continue;
+            }
+            let peak = after(clause, "at its peak (").and_then(|d| month_of(&d));
+            let first = after(clause, " from ").and_then(|d| month_of(&d));
+            let last = after(clause, " to ").and_then(|d| month_of(&d));
+            let (Some(peak), Some(first), Some(last)) = (peak, first, last) else {
+                return Err(TestCaseError::fail(format!("unreadable clause: {clause}")));
+            };
+            let level = if clause.contains("in most runs") { 0.5 } else { 0.1 };
+            prop_assert_eq!(share[peak], max, "{} names a peak that is not the highest month", clause);
+            prop_assert!(first <= peak && peak <= last, "{clause}: the peak lies outside the window");
+            prop_assert!(share[first..=last].iter().all(|&v| v >= level), "{clause}: a month in the window is below {level}: {share:?}");
+            prop_assert!(first == 0 || share[first - 1] < level, "{clause}: the window could start earlier: {share:?}");
+            prop_assert!(last + 1 == share.len() || share[last + 1] < level, "{clause}: the window could end later: {share:?}");
+        }
     }
 }

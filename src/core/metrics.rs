@@ -20,7 +20,7 @@ pub enum Unit {
 
 /// Declares the fixed series once: the enum, its order, CSV names, units and whether the
 /// series is a row of `summary.csv`. Adding a series is one line here plus its value in
-/// `run.rs`'s monthly sample.
+/// `run::sample`'s monthly sample.
 macro_rules! series_table {
     ($($(#[$doc:meta])* $variant:ident => $name:literal, $unit:ident, $in_summary:literal;)*) => {
         /// One fixed per-month series (the per-origin shares follow them, see

@@ -8,9 +8,13 @@ use rand_chacha::ChaCha8Rng;
 /// Which section an item comes from; part of its stream key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StreamKind {
+    /// A `[[power]]` grid addition.
     Power,
+    /// A `[[sites]]` data centre (its timing and install time).
     Site,
+    /// A `[[deliveries]]` tranche of chips.
     Delivery,
+    /// A `[[shocks]]` supply disruption.
     Shock,
     /// Draws made while a run goes (monthly attrition), keyed by the site's name.
     SiteOperations,

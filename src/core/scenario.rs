@@ -26,23 +26,32 @@ pub enum ShockEffect {
 /// `[target]`: chips operational by a month.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Target {
+    /// Operational chips the target asks for.
     pub operational: u64,
+    /// The month index by which they must be operational.
     pub by_month: u32,
 }
 
 /// One accelerator type.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Chip {
+    /// The chip type's id, the key of its `[chips.ID]` table.
     pub id: String,
+    /// The vendor, when the scenario names one.
     pub vendor: Option<String>,
     /// Index into `Scenario::origins`.
     pub origin: usize,
+    /// Power one chip draws, in kW (IT power, before PUE).
     pub power_kw: f64,
+    /// Compute of one chip, in PFLOPS.
     pub pflops: f64,
+    /// Share of chips that fail per year (0 to 1).
     pub failure_rate_per_year: f64,
     /// 1 - (1 - failure_rate)^(1/12): chance a chip fails at one month tick.
     pub monthly_failure_probability: f64,
+    /// Service life in months, after which an operational chip retires; `None` means it never retires.
     pub life_months: Option<f64>,
+    /// Price of one chip in USD, when the scenario gives one.
     pub price_usd: Option<f64>,
 }
 
@@ -56,7 +65,9 @@ impl Chip {
 /// A grid region.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Region {
+    /// The region's name.
     pub name: String,
+    /// Grid power available to facilities at the start, in MW.
     pub grid_mw: f64,
     /// Deliveries with a candidate site in this region, in file order: the ones worth
     /// another allocation attempt when the region gains room.
@@ -78,16 +89,22 @@ pub struct Timing {
     pub stream_key: String,
     /// Planned time in months since start; negative means before start.
     pub planned_month: f64,
+    /// Delay added to the planned time, in months.
     pub delay_months: Dist,
+    /// Chance that the item happens at all (0 to 1).
     pub probability: f64,
 }
 
 /// A `[[power]]` grid addition.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PowerAddition {
+    /// The addition's name, when it has one.
     pub name: Option<String>,
+    /// Index into `Scenario::regions` of the region it feeds.
     pub region: usize,
+    /// Grid power it adds, in MW.
     pub mw: f64,
+    /// When it comes online and how likely it is to.
     pub timing: Timing,
 }
 
@@ -101,13 +118,19 @@ impl PowerAddition {
 /// A `[[sites]]` data centre.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Site {
+    /// The site's name.
     pub name: String,
     /// Index into `Scenario::owners`.
     pub owner: usize,
+    /// Index into `Scenario::regions` of the region whose grid powers it.
     pub region: usize,
+    /// IT capacity, in MW.
     pub it_mw: f64,
+    /// Power usage effectiveness: facility power per unit of IT power.
     pub pue: f64,
+    /// Time from a lot's placement to its commissioning, in months.
     pub install_months: Dist,
+    /// When the site is ready for chips and how likely it is to be.
     pub timing: Timing,
 }
 
@@ -121,30 +144,44 @@ impl Site {
 /// A `[[deliveries]]` tranche of chips.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Delivery {
+    /// The delivery's name, when it has one.
     pub name: Option<String>,
+    /// Index into `Scenario::chips` of the chip type delivered.
     pub chip: usize,
+    /// Chips in the delivery.
     pub count: u64,
+    /// Index into `Scenario::owners` of the owner it is for.
     pub owner: usize,
+    /// Index into `Scenario::sites` of the site it names, if any.
     pub site: Option<usize>,
     /// Candidate sites in the order the allocation pass tries them.
     pub candidates: Vec<usize>,
     /// The regions of the candidate sites, ascending, each once.
     pub candidate_regions: Vec<usize>,
+    /// When it arrives and how likely it is to.
     pub timing: Timing,
 }
 
 /// A `[[shocks]]` supply disruption.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Shock {
+    /// The shock's name, when it has one.
     pub name: Option<String>,
+    /// Key of the shock's random stream (its name, or `#N` when unnamed).
     pub stream_key: String,
+    /// Chance that the shock happens at all (0 to 1).
     pub probability: f64,
+    /// Earliest start, in months since the start of the scenario.
     pub earliest_month: f64,
+    /// Latest start, in months since the start of the scenario (never before `earliest_month`).
     pub latest_month: f64,
+    /// How long the shock lasts, in months.
     pub duration_months: Dist,
     /// Index into `Scenario::origins`; `None` when no chip has this origin.
     pub origin: Option<usize>,
+    /// The chip origin it hits, as the scenario writes it.
     pub origin_label: String,
+    /// What it does to the deliveries it hits.
     pub effect: ShockEffect,
 }
 

@@ -24,6 +24,7 @@ const P90: usize = 5;
 /// order-independent, so threads, chunks and shards all give the same bytes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Aggregate {
+    /// Runs added so far.
     pub runs: u64,
     months: usize,
     series: usize,
@@ -255,6 +256,7 @@ impl Aggregate {
 /// Mean and the seven percentiles of one quantity.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Stats {
+    /// The mean over runs.
     pub mean: f64,
     /// p5, p10, p25, p50, p75, p90, p95 (`PERCENTILES` order).
     pub percentiles: [f64; 7],
@@ -333,34 +335,50 @@ impl Reached {
 /// The chance that `[target]` is met.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TargetResult {
+    /// Operational chips the target asks for.
     pub operational: u64,
+    /// The month index by which they must be operational.
     pub by_month: u32,
+    /// Share of runs that met the target (0 to 1).
     pub probability: f64,
 }
 
 /// The headline figures of MODEL.md section 6.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Headline {
+    /// Chips ordered over all deliveries, cancelled ones included.
     pub ordered_chips: u64,
+    /// Operational chips at the last month.
     pub operational_at_horizon: Stats,
+    /// Operational compute at the last month, in PFLOPS.
     pub compute_pflops_at_horizon: Stats,
+    /// The first month with half of the ordered chips operational.
     pub month_50pct_operational: Reached,
+    /// The first month with 90% of the ordered chips operational.
     pub month_90pct_operational: Reached,
+    /// The first month in which power is the binding constraint.
     pub power_first_binds: Reached,
+    /// Waiting chips summed over the sampled months, in chip-months.
     pub stranded_chip_months: Stats,
+    /// Capital of waiting chips summed over the sampled months, in USD-months; `None` when no chip has a price.
     pub stranded_capital_usd_months: Option<Stats>,
+    /// The chance of meeting `[target]`, when the scenario sets one.
     pub target: Option<TargetResult>,
 }
 
 /// Finished statistics of a Monte Carlo.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
+    /// Runs the statistics are over.
     pub runs: u64,
+    /// Sampled months (H + 1).
     pub months: usize,
+    /// Series per month (`metrics::series_count`).
     pub series: usize,
     cells: Vec<Stats>,
     /// Share of runs in each binding state per month (`Binding::ALL` order).
     pub binding_share: Vec<[f64; Binding::COUNT]>,
+    /// The headline figures.
     pub headline: Headline,
 }
 

@@ -1,0 +1,202 @@
+//! The engine of one run: the closed event enum, drawing every random input and the
+//! initial schedule, and handling each event kind (MODEL.md sections 4.1-4.4).
+
+use super::allocate::arrives_before;
+use super::workspace::Workspace;
+use super::EventKind;
+use crate::core::rng::{item_stream, StreamKind};
+use crate::core::scenario::{Scenario, ShockEffect};
+use rand::Rng;
+
+/// One scheduled event; the number is the index of the item it concerns.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Event {
+    MonthTick,
+    PowerOnline(u32),
+    SiteReady(u32),
+    ShockStart(u32),
+    ShockEnd(u32),
+    Retirement(u32),
+    Commissioning(u32),
+    DeliveryArrival(u32),
+}
+
+impl Event {
+    #[inline]
+    pub(super) fn kind(self) -> EventKind {
+        match self {
+            Event::MonthTick => EventKind::MonthTick,
+            Event::PowerOnline(_) => EventKind::PowerOnline,
+            Event::SiteReady(_) => EventKind::SiteReady,
+            Event::ShockStart(_) => EventKind::ShockStart,
+            Event::ShockEnd(_) => EventKind::ShockEnd,
+            Event::Retirement(_) => EventKind::Retirement,
+            Event::Commissioning(_) => EventKind::Commissioning,
+            Event::DeliveryArrival(_) => EventKind::DeliveryArrival,
+        }
+    }
+}
+
+/// One run in progress: the scenario it runs and the workspace holding its state.
+pub(super) struct Engine<'a> {
+    pub(super) s: &'a Scenario,
+    pub(super) ws: &'a mut Workspace,
+}
+
+impl<'a> Engine<'a> {
+    /// Section 4.1-4.2: every random input of the run, then the initial schedule.
+    pub(super) fn draw_and_schedule(&mut self, seed: u64, run: u64) {
+        let (s, ws) = (self.s, &mut *self.ws);
+        let horizon = f64::from(s.horizon_month);
+        let schedule = |ws: &mut Workspace, time: f64, order: usize, event: Event| {
+            if time <= horizon {
+                ws.queue.push(time, event.kind() as u8, order as u32, event);
+            }
+        };
+        for month in 1..=s.horizon_month {
+            schedule(ws, f64::from(month), 0, Event::MonthTick);
+        }
+        for (i, p) in s.power.iter().enumerate() {
+            let mut rng = item_stream(seed, run, StreamKind::Power, &p.timing.stream_key);
+            let happens = rng.gen::<f64>() < p.timing.probability;
+            let time = (p.timing.planned_month + p.timing.delay_months.sample(&mut rng)).max(0.0);
+            if happens {
+                schedule(ws, time, i, Event::PowerOnline(i as u32));
+            }
+        }
+        for (i, site) in s.sites.iter().enumerate() {
+            let mut rng = item_stream(seed, run, StreamKind::Site, &site.timing.stream_key);
+            let happens = rng.gen::<f64>() < site.timing.probability;
+            let time = (site.timing.planned_month + site.timing.delay_months.sample(&mut rng)).max(0.0);
+            ws.install_months[i] = site.install_months.sample(&mut rng).max(0.0);
+            if happens {
+                schedule(ws, time, i, Event::SiteReady(i as u32));
+            }
+            ws.site_streams.push(item_stream(seed, run, StreamKind::SiteOperations, &site.name));
+        }
+        for (i, d) in s.deliveries.iter().enumerate() {
+            let mut rng = item_stream(seed, run, StreamKind::Delivery, &d.timing.stream_key);
+            let happens = rng.gen::<f64>() < d.timing.probability;
+            let time = (d.timing.planned_month + d.timing.delay_months.sample(&mut rng)).max(0.0);
+            ws.probability_cancelled[i] = !happens;
+            // A cancelled delivery still gets its event: it enters `cancelled` then (8.12).
+            schedule(ws, time, i, Event::DeliveryArrival(i as u32));
+        }
+        for (i, shock) in s.shocks.iter().enumerate() {
+            let mut rng = item_stream(seed, run, StreamKind::Shock, &shock.stream_key);
+            let happens = rng.gen::<f64>() < shock.probability;
+            let start = shock.earliest_month + rng.gen::<f64>() * (shock.latest_month - shock.earliest_month);
+            let duration = shock.duration_months.sample(&mut rng).max(0.0);
+            if happens {
+                ws.shock_window[i] = Some((start, start + duration));
+                schedule(ws, start, i, Event::ShockStart(i as u32));
+                schedule(ws, start + duration, i, Event::ShockEnd(i as u32));
+            }
+        }
+    }
+
+    /// Schedules `event` at `time`, unless it falls after the horizon.
+    #[inline]
+    pub(super) fn push(&mut self, time: f64, order: u32, event: Event) {
+        if time <= f64::from(self.s.horizon_month) {
+            self.ws.queue.push(time, event.kind() as u8, order, event);
+        }
+    }
+
+    /// Handles one event; returns (item name, chips moved, outcome).
+    pub(super) fn handle(&mut self, time: f64, event: Event) -> (&'a str, u64, &'static str) {
+        let s: &'a Scenario = self.s;
+        match event {
+            Event::MonthTick => ("", self.attrition(), "failed"),
+            Event::PowerOnline(i) => {
+                let p = &s.power[i as usize];
+                self.ws.grid[p.region] += p.power().to_kw();
+                self.gained_room(p.region);
+                (p.timing.stream_key.as_str(), 0, "online")
+            }
+            Event::SiteReady(i) => {
+                self.ws.site_ready[i as usize] = true;
+                self.gained_room(s.sites[i as usize].region);
+                (s.sites[i as usize].name.as_str(), 0, "ready")
+            }
+            Event::ShockStart(i) => (s.shocks[i as usize].stream_key.as_str(), 0, "started"),
+            Event::ShockEnd(i) => (s.shocks[i as usize].stream_key.as_str(), 0, "ended"),
+            Event::Retirement(l) => self.retire(l),
+            Event::Commissioning(l) => self.commission(time, l),
+            Event::DeliveryArrival(i) => self.arrive(time, i),
+        }
+    }
+
+    /// A lot reaches the end of its life: its surviving chips leave for good.
+    fn retire(&mut self, l: u32) -> (&'a str, u64, &'static str) {
+        let s: &'a Scenario = self.s;
+        let lot = self.ws.lots[l as usize];
+        let name = s.deliveries[lot.delivery as usize].timing.stream_key.as_str();
+        // A retiring lot is its own group, so the group's survivors are the lot's.
+        let survivors = self.ws.groups[lot.group as usize].count;
+        if survivors > 0 {
+            self.remove_chips(lot.group as usize, survivors);
+        }
+        (name, survivors, "retired")
+    }
+
+    /// A lot finishes installing: its chips become operational and join a group.
+    fn commission(&mut self, time: f64, l: u32) -> (&'a str, u64, &'static str) {
+        let s: &'a Scenario = self.s;
+        let lot = self.ws.lots[l as usize];
+        let name = s.deliveries[lot.delivery as usize].timing.stream_key.as_str();
+        let (chip, count) = (lot.chip as usize, lot.count);
+        self.ws.installing_by_chip[chip] -= count;
+        self.ws.operational_by_chip[chip] += count;
+        self.join_group(time, l, &lot);
+        (name, count, "operational")
+    }
+
+    /// A delivery arrives, unless it was cancelled or a shock cancels or postpones it;
+    /// its chips then wait for a place.
+    fn arrive(&mut self, time: f64, i: u32) -> (&'a str, u64, &'static str) {
+        let s: &'a Scenario = self.s;
+        let d = &s.deliveries[i as usize];
+        let name = d.timing.stream_key.as_str();
+        if self.ws.probability_cancelled[i as usize] {
+            self.ws.cancelled += d.count;
+            return (name, d.count, "cancelled");
+        }
+        let origin = s.chips[d.chip].origin;
+        let mut cancel = false;
+        let mut postpone_to: Option<f64> = None;
+        for (k, shock) in s.shocks.iter().enumerate() {
+            if shock.origin != Some(origin) {
+                continue;
+            }
+            if let Some((start, end)) = self.ws.shock_window[k] {
+                if start <= time && time < end {
+                    match shock.effect {
+                        ShockEffect::Cancel => cancel = true,
+                        ShockEffect::Postpone => postpone_to = Some(postpone_to.map_or(end, |t: f64| t.max(end))),
+                    }
+                }
+            }
+        }
+        if cancel {
+            self.ws.cancelled += d.count;
+            return (name, d.count, "cancelled by shock");
+        }
+        if let Some(end) = postpone_to {
+            self.push(end, i, Event::DeliveryArrival(i));
+            return (name, 0, "postponed");
+        }
+        self.ws.delivered += d.count;
+        if d.count > 0 {
+            self.ws.waiting[i as usize] = d.count;
+            self.ws.arrival_month[i as usize] = time;
+            // Arrivals come in time order, so the new one goes after every earlier
+            // arrival and after equal-time arrivals earlier in the file.
+            let arrival = &self.ws.arrival_month;
+            let pos = self.ws.waiting_order.partition_point(|&w| arrives_before(arrival, w, i));
+            self.ws.waiting_order.insert(pos, i);
+            self.queue_recheck(i);
+        }
+        (name, d.count, "arrived")
+    }
+}

@@ -1,0 +1,115 @@
+//! What a run shows: the monthly sample of every series with the binding state
+//! (MODEL.md section 5), and the trace row an observer receives after each event.
+
+use super::engine::Engine;
+use super::{EventKind, RunObserver, TraceRow};
+use crate::core::metrics::{origin_share_index, Binding, Series};
+use crate::core::scenario::Scenario;
+use crate::core::units::{Kw, Mw};
+
+impl Engine<'_> {
+    /// Section 5: fills one month's values and returns the binding state.
+    pub(super) fn sample(&mut self, row: &mut [f64]) -> Binding {
+        let s = self.s;
+        let ws = &*self.ws;
+        let installing: u64 = ws.installing_by_chip.iter().sum();
+        let operational: u64 = ws.operational_by_chip.iter().sum();
+        let waiting: u64 = ws.waiting_order.iter().map(|&d| ws.waiting[d as usize]).sum();
+        let mut it = Kw::ZERO;
+        let mut facility = Kw::ZERO;
+        // Built capacity is summed as the scenario states it, in MW (a sum in kW would
+        // round differently).
+        let mut built_it = Mw::ZERO;
+        let mut built_facility = Mw::ZERO;
+        for (i, site) in s.sites.iter().enumerate() {
+            it += ws.site_used_it[i];
+            facility += ws.site_used_it[i] * site.pue;
+            if ws.site_ready[i] {
+                built_it += site.it_capacity();
+                built_facility += site.it_capacity() * site.pue;
+            }
+        }
+        let mut by_power = 0;
+        let mut by_space = 0;
+        let mut capital = 0.0;
+        for &d in &ws.waiting_order {
+            let delivery = &s.deliveries[d as usize];
+            let n = ws.waiting[d as usize];
+            capital += n as f64 * s.chips[delivery.chip].price_usd.unwrap_or(0.0);
+            let has_space =
+                delivery.candidates.iter().any(|&site| ws.site_ready[site] && self.it_room(site, delivery.chip) >= 1);
+            if has_space {
+                by_power += n;
+            } else {
+                by_space += n;
+            }
+        }
+        row[Series::Delivered.index()] = ws.delivered as f64;
+        row[Series::Waiting.index()] = waiting as f64;
+        row[Series::Installing.index()] = installing as f64;
+        row[Series::Operational.index()] = operational as f64;
+        row[Series::Lost.index()] = ws.lost as f64;
+        row[Series::Cancelled.index()] = ws.cancelled as f64;
+        // Compute is summed from integer chip counts so it carries no drift from attrition.
+        let compute_exact: f64 = s.chips.iter().zip(&ws.operational_by_chip).map(|(c, &n)| n as f64 * c.pflops).sum();
+        row[Series::ComputePflops.index()] = compute_exact;
+        row[Series::ItMw.index()] = it.to_mw().0;
+        row[Series::FacilityMw.index()] = facility.to_mw().0;
+        row[Series::GridMw.index()] = ws.grid.iter().copied().sum::<Kw>().to_mw().0;
+        row[Series::BuiltItMw.index()] = built_it.0;
+        let home = s.home_origin.as_ref().and_then(|h| s.origins.iter().position(|o| o == h));
+        row[Series::DomesticShare.index()] = match home {
+            Some(h) if compute_exact > 0.0 => origin_compute(s, &ws.operational_by_chip, h) / compute_exact,
+            _ => 0.0,
+        };
+        row[Series::StrandedByPower.index()] = by_power as f64;
+        row[Series::StrandedBySpace.index()] = by_space as f64;
+        row[Series::BuiltFacilityMw.index()] = built_facility.0;
+        row[Series::StrandedCapitalUsd.index()] = capital;
+        for o in 0..s.origins.len() {
+            row[origin_share_index(o)] =
+                if compute_exact > 0.0 { origin_compute(s, &ws.operational_by_chip, o) / compute_exact } else { 0.0 };
+        }
+        if waiting == 0 {
+            Binding::Chips
+        } else if by_power >= by_space {
+            Binding::Power
+        } else {
+            Binding::Space
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn observe<O: RunObserver>(
+        &mut self,
+        observer: &mut O,
+        time: f64,
+        kind: EventKind,
+        item: &str,
+        chips: u64,
+        outcome: &'static str,
+        placed: u64,
+    ) {
+        for r in 0..self.s.regions.len() {
+            self.ws.region_headroom_mw[r] = (self.ws.grid[r] - self.region_used_facility(r)).to_mw().0;
+        }
+        let ws = &*self.ws;
+        observer.on_event(&TraceRow {
+            time,
+            kind,
+            item,
+            chips,
+            outcome,
+            placed,
+            waiting: ws.waiting_order.iter().map(|&d| ws.waiting[d as usize]).sum(),
+            installing: ws.installing_by_chip.iter().sum(),
+            operational: ws.operational_by_chip.iter().sum(),
+            lost: ws.lost,
+            region_headroom_mw: &ws.region_headroom_mw,
+        });
+    }
+}
+
+fn origin_compute(s: &Scenario, operational_by_chip: &[u64], origin: usize) -> f64 {
+    s.chips.iter().zip(operational_by_chip).filter(|(c, _)| c.origin == origin).map(|(c, &n)| n as f64 * c.pflops).sum()
+}

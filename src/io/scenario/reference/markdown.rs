@@ -40,7 +40,7 @@ pub fn render_markdown() -> String {
     let mut out = String::from(INTRO);
     for section in SHAPE {
         let _ = writeln!(out, "\n## `{}`\n", header_pattern(section.kind, section.name));
-        let _ = writeln!(out, "{}\n", section.doc.trim());
+        let _ = writeln!(out, "{}\n", sentence(section.doc));
         out.push_str(match section.kind {
             SectionKind::Keys => "One table.\n\n",
             SectionKind::ById => "One table per chip type; the ID names it (deliveries refer to it).\n\n",
@@ -69,6 +69,14 @@ pub fn render_markdown() -> String {
     out.push_str(&distributions());
     out.push_str(&limits());
     out
+}
+
+/// A section's description without its leading "`[name]`: ", as a sentence.
+fn sentence(doc: &str) -> String {
+    let text = doc.trim();
+    let text = text.split_once(": ").map_or(text, |(_, rest)| rest);
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 /// `[name]`, `[name.ID]` or `[[name]]`.

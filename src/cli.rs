@@ -29,6 +29,18 @@ pub enum Command {
     Sweep(SweepArgs),
     /// Combine the partial.json files of `run --shard` into the files one run writes.
     Merge(MergeArgs),
+    /// Print the JSON Schema of the scenario format (as in schema/scenario.schema.json).
+    Schema,
+    /// Write a commented starter scenario with every section and key.
+    New(NewArgs),
+}
+
+/// Options of `new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The file to write: NAME writes NAME.toml; a path ending in .toml is used as is.
+    /// An existing file is never overwritten.
+    pub name: PathBuf,
 }
 
 /// Options of `run`.

@@ -31,6 +31,44 @@ pub fn run_cli(cli: Cli) -> Result<(), AppError> {
         Command::Compare(args) => compare(&args).map(|_| ()),
         Command::Sweep(args) => sweep(&args).map(|_| ()),
         Command::Merge(args) => merge(&args).map(|_| ()),
+        Command::Schema => {
+            print!("{}", crate::io::scenario::reference::render_schema());
+            Ok(())
+        }
+        Command::New(args) => new_scenario(&args.name),
+    }
+}
+
+/// `buildout new NAME`: writes the starter scenario to NAME.toml (or NAME, when it ends
+/// in `.toml`), never over an existing file.
+pub fn new_scenario(name: &std::path::Path) -> Result<(), AppError> {
+    let path = if name.extension().is_some_and(|e| e == "toml") {
+        name.to_path_buf()
+    } else {
+        let mut p = name.as_os_str().to_os_string();
+        p.push(".toml");
+        std::path::PathBuf::from(p)
+    };
+    let title = path.file_stem().map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
+    let text = crate::io::scenario::reference::render_starter(&title);
+    let written = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()));
+    match written {
+        Ok(()) => {
+            println!(
+                "wrote {0}: check it with `buildout validate {0}`, run it with `buildout run {0}`",
+                path.display()
+            );
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(AppError::Usage(format!(
+            "{} already exists: `buildout new` never overwrites a file; choose another name or move the file away",
+            path.display()
+        ))),
+        Err(source) => Err(AppError::Output(crate::io::output::OutputError::Io { path, source })),
     }
 }
 

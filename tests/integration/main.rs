@@ -6,6 +6,7 @@ mod charts;
 mod compare_charts;
 mod determinism;
 mod errors;
+mod format_reference;
 mod golden;
 mod hostile;
 mod inheritance;

@@ -6,6 +6,17 @@ use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use std::fmt;
 
+/// The distribution names and the parameter sets each takes (MODEL.md section 3): the
+/// shape of a distribution table, read by validation and by the format reference.
+pub const DIST_FORMS: [(&str, &[&[&str]]); 6] = [
+    ("fixed", &[&["value"]]),
+    ("uniform", &[&["min", "max"]]),
+    ("triangular", &[&["min", "mode", "max"]]),
+    ("pert", &[&["min", "mode", "max"]]),
+    ("normal", &[&["mean", "sd"]]),
+    ("lognormal", &[&["median", "p90"], &["p5", "p95"]]),
+];
+
 /// A distribution as written: a plain number, or a table such as
 /// `{ dist = "pert", min = 0, mode = 6, max = 30 }`. Checked by validation.
 #[derive(Debug, Clone, PartialEq)]

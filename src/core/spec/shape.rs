@@ -23,13 +23,53 @@ pub enum KeyKind {
     Distribution,
 }
 
-/// One key of a table: its name as written in the file and the kind of its value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One key of a table, as declared once in `spec/mod.rs`: its name and kind, and the
+/// facts the reference (docs/scenario-format.md), the JSON Schema and `buildout new`
+/// print. Validation enforces the rules; a test checks that the two agree.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Key {
     /// The key as written in the file.
     pub name: &'static str,
     /// What its value means.
     pub kind: KeyKind,
+    /// One line on what the key sets.
+    pub doc: &'static str,
+    /// The unit of its value ("" when it has none).
+    pub unit: &'static str,
+    /// The value used when the key is absent, as TOML text ("" when there is none).
+    pub default: &'static str,
+    /// Whether a file without an `extends` must give the key.
+    pub required: bool,
+    /// The values allowed, in words.
+    pub range: &'static str,
+    /// A valid value, as TOML text.
+    pub example: &'static str,
+    /// The smallest number allowed, if bounded below.
+    pub min: Option<f64>,
+    /// Whether `min` itself is excluded.
+    pub min_exclusive: bool,
+    /// The largest number allowed, if bounded above.
+    pub max: Option<f64>,
+    /// The words a `Choice` key accepts.
+    pub choices: &'static [&'static str],
+}
+
+impl Key {
+    /// A key with no facts beyond its name and kind, for `..Key::BLANK` in declarations.
+    pub const BLANK: Key = Key {
+        name: "",
+        kind: KeyKind::Text,
+        doc: "",
+        unit: "",
+        default: "",
+        required: false,
+        range: "",
+        example: "",
+        min: None,
+        min_exclusive: false,
+        max: None,
+        choices: &[],
+    };
 }
 
 /// How a section is written, and how a child file inherits it.
@@ -45,10 +85,12 @@ pub enum SectionKind {
 }
 
 /// One section of the scenario file, in file order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Section {
     /// The section's name as written in the file.
     pub name: &'static str,
+    /// One line on what the section holds.
+    pub doc: &'static str,
     /// How it is written and inherited.
     pub kind: SectionKind,
     /// Its keys, in declaration order.
@@ -130,14 +172,30 @@ pub fn merge_items<T>(
     out.into_iter().map(|(_, _, item)| item).collect()
 }
 
+/// One fact of a key declaration as a `Key` field: bounds become `Some`, the rest is
+/// taken as written.
+macro_rules! key_fact {
+    (min $v:expr) => {
+        Some($v)
+    };
+    (max $v:expr) => {
+        Some($v)
+    };
+    ($field:ident $v:expr) => {
+        $v
+    };
+}
+
 /// Declares tables of the scenario file: per table, the spanned serde struct (every key
-/// optional, unknown keys refused) and its `Table` impl. A key is one line:
-/// `name: RustType => KeyKind,`.
+/// optional, unknown keys refused) and its `Table` impl. A key is one entry,
+/// `name: RustType => KeyKind { doc: "...", fact: value, ... }`, the facts being any
+/// fields of `Key` (`unit`, `default`, `required`, `range`, `example`, `min`,
+/// `min_exclusive`, `max`, `choices`), `doc` first and no trailing comma.
 macro_rules! tables {
     ($(
         $(#[$doc:meta])*
         $name:ident {
-            $( $(#[$key_doc:meta])* $key:ident : $ty:ty => $kind:ident, )*
+            $( $key:ident : $ty:ty => $kind:ident { doc: $kdoc:literal $(, $fact:ident : $val:expr)* } )*
         }
     )*) => {$(
         $(#[$doc])*
@@ -145,15 +203,19 @@ macro_rules! tables {
         #[serde(deny_unknown_fields)]
         pub struct $name {
             $(
-                #[doc = concat!("`", stringify!($key), "` (", stringify!($kind), "), as written, if given.")]
-                $(#[$key_doc])*
+                #[doc = concat!("`", stringify!($key), "` (", stringify!($kind), "): ", $kdoc, ". As written, if given.")]
                 pub $key: Option<Spanned<$ty>>,
             )*
         }
 
         impl shape::Table for $name {
-            const KEYS: &'static [shape::Key] =
-                &[$( shape::Key { name: stringify!($key), kind: shape::KeyKind::$kind } ),*];
+            const KEYS: &'static [shape::Key] = &[$( shape::Key {
+                name: stringify!($key),
+                kind: shape::KeyKind::$kind,
+                doc: $kdoc,
+                $( $fact: key_fact!($fact $val), )*
+                ..shape::Key::BLANK
+            } ),*];
             fn or_parent(self, parent: Self) -> Self {
                 Self { $( $key: self.$key.or(parent.$key), )* }
             }
@@ -169,9 +231,9 @@ macro_rules! tables {
 /// `SECTIONS`, span shifting, item names and inheritance.
 macro_rules! sections {
     (
-        keys { $( $(#[$kdoc:meta])* $kf:ident : $kt:ident, )* }
-        by_id { $(#[$cdoc:meta])* $cf:ident : $ct:ident, }
-        by_name { $( $(#[$ldoc:meta])* $lf:ident : $lt:ident, )* }
+        keys { $( #[doc = $kdoc:literal] $kf:ident : $kt:ident, )* }
+        by_id { #[doc = $cdoc:literal] $cf:ident : $ct:ident, }
+        by_name { $( #[doc = $ldoc:literal] $lf:ident : $lt:ident, )* }
     ) => {
         /// A whole scenario file as written.
         #[derive(Debug, Default, serde::Deserialize)]
@@ -181,11 +243,11 @@ macro_rules! sections {
             pub extends: Option<Spanned<String>>,
             /// Items of the parent to drop, as `"<section>: <name>"`.
             pub remove: Option<Vec<Spanned<String>>>,
-            $( $(#[$kdoc])* pub $kf: Option<Spanned<$kt>>, )*
-            $(#[$cdoc])*
+            $( #[doc = $kdoc] pub $kf: Option<Spanned<$kt>>, )*
+            #[doc = $cdoc]
             #[serde(default, deserialize_with = "raw::ordered_chips")]
             pub $cf: Vec<ChipEntry>,
-            $( $(#[$ldoc])* #[serde(default)] pub $lf: Vec<Spanned<$lt>>, )*
+            $( #[doc = $ldoc] #[serde(default)] pub $lf: Vec<Spanned<$lt>>, )*
         }
 
         /// One `[chips.ID]` table: its id and its keys.
@@ -195,12 +257,19 @@ macro_rules! sections {
         pub const SHAPE: &[shape::Section] = &[
             $( shape::Section {
                 name: stringify!($kf),
+                doc: $kdoc,
                 kind: shape::SectionKind::Keys,
                 keys: <$kt as shape::Table>::KEYS,
             }, )*
-            shape::Section { name: stringify!($cf), kind: shape::SectionKind::ById, keys: <$ct as shape::Table>::KEYS },
+            shape::Section {
+                name: stringify!($cf),
+                doc: $cdoc,
+                kind: shape::SectionKind::ById,
+                keys: <$ct as shape::Table>::KEYS,
+            },
             $( shape::Section {
                 name: stringify!($lf),
+                doc: $ldoc,
                 kind: shape::SectionKind::ByName,
                 keys: <$lt as shape::Table>::KEYS,
             }, )*

@@ -4,17 +4,7 @@
 use super::checks::suggestion;
 use super::{Validator, MAX_MONTHS_PARAM};
 use crate::core::dist::Dist;
-use crate::core::spec::{RawDist, Span, Spanned};
-
-/// The distribution names and the parameter sets each takes.
-const FORMS: [(&str, &[&[&str]]); 6] = [
-    ("fixed", &[&["value"]]),
-    ("uniform", &[&["min", "max"]]),
-    ("triangular", &[&["min", "mode", "max"]]),
-    ("pert", &[&["min", "mode", "max"]]),
-    ("normal", &[&["mean", "sd"]]),
-    ("lognormal", &[&["median", "p90"], &["p5", "p95"]]),
-];
+use crate::core::spec::{RawDist, Span, Spanned, DIST_FORMS as FORMS};
 
 fn in_range(x: f64) -> bool {
     x.is_finite() && x.abs() <= MAX_MONTHS_PARAM

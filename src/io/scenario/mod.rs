@@ -4,12 +4,14 @@
 //!
 //! The modules form a chain without cycles: `diagnostic` (rendering, shared) <- `file`
 //! (one file's text -> spec) <- `inherit` (a chain of files -> one spec) <- this module
-//! (spec -> scenario); `print` renders a resolved document as TOML.
+//! (spec -> scenario); `print` renders a resolved document as TOML; `reference` generates
+//! the format reference, the JSON Schema and the starter file from the declaration.
 
 pub mod diagnostic;
 pub mod file;
 pub mod inherit;
 pub mod print;
+pub mod reference;
 
 pub use diagnostic::{line_col, render_diagnostics, ScenarioFileError, SourceFile, Sources};
 pub use file::{parse_spec, read_text, MAX_FILE_BYTES};

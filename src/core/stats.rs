@@ -32,12 +32,59 @@ pub struct Aggregate {
     cells: Vec<Sketch>,
     /// Runs per month in each binding state (`Binding::ALL` order).
     binding: Vec<[u64; Binding::COUNT]>,
-    month_50pct: Sketch,
-    month_90pct: Sketch,
-    power_first_binds: Sketch,
-    stranded_chip_months: Sketch,
-    stranded_capital_usd_months: Sketch,
+    /// One sketch per [`PerRun`] quantity, in `PerRun::ALL` order.
+    per_run: [Sketch; PerRun::COUNT],
     target_met: u64,
+}
+
+/// The quantities each run contributes once (not per month), behind headline figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PerRun {
+    /// Month 50% of ordered chips are operational (+infinity when never).
+    Month50pct,
+    /// Month 90% of ordered chips are operational (+infinity when never).
+    Month90pct,
+    /// First month power binds (+infinity when never).
+    PowerFirstBinds,
+    /// Chips waiting, summed over months (chip-months).
+    StrandedChipMonths,
+    /// Price of waiting chips, summed over months (USD-months).
+    StrandedCapitalUsdMonths,
+}
+
+impl PerRun {
+    /// Every per-run quantity, in storage order.
+    pub const ALL: [PerRun; 5] = [
+        PerRun::Month50pct,
+        PerRun::Month90pct,
+        PerRun::PowerFirstBinds,
+        PerRun::StrandedChipMonths,
+        PerRun::StrandedCapitalUsdMonths,
+    ];
+
+    /// Number of per-run quantities.
+    pub const COUNT: usize = PerRun::ALL.len();
+
+    /// Position in `ALL`.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// This quantity in one run's record.
+    fn of(self, scenario: &Scenario, record: &RunRecord) -> f64 {
+        let never = |m: Option<usize>| m.map_or(f64::INFINITY, |m| m as f64);
+        let ordered = scenario.ordered_chips() as f64;
+        let first_month =
+            |share: f64| never((0..record.months()).find(|&m| record.get(m, Series::Operational) >= share * ordered));
+        let total = |s: Series| (0..record.months()).map(|m| record.get(m, s)).sum::<f64>();
+        match self {
+            PerRun::Month50pct => first_month(0.5),
+            PerRun::Month90pct => first_month(0.9),
+            PerRun::PowerFirstBinds => never(record.binding.iter().position(|&b| b == Binding::Power)),
+            PerRun::StrandedChipMonths => total(Series::Waiting),
+            PerRun::StrandedCapitalUsdMonths => total(Series::StrandedCapitalUsd),
+        }
+    }
 }
 
 /// The plain contents of an `Aggregate`, for formats outside the core to write and read
@@ -54,16 +101,8 @@ pub struct AggregateParts {
     pub cells: Vec<SketchParts>,
     /// Per month, runs in each binding state (`Binding::ALL` order).
     pub binding: Vec<Vec<u64>>,
-    /// Month 50% of ordered chips are operational.
-    pub month_50pct: SketchParts,
-    /// Month 90% of ordered chips are operational.
-    pub month_90pct: SketchParts,
-    /// First month power binds.
-    pub power_first_binds: SketchParts,
-    /// Chip-months of chips waiting for power, per run.
-    pub stranded_chip_months: SketchParts,
-    /// USD-months of capital waiting for power, per run.
-    pub stranded_capital_usd_months: SketchParts,
+    /// One sketch per [`PerRun`] quantity, in `PerRun::ALL` order.
+    pub per_run: [SketchParts; PerRun::COUNT],
     /// Runs that met the target.
     pub target_met: u64,
 }
@@ -78,11 +117,7 @@ impl Aggregate {
             series: self.series,
             cells: self.cells.iter().map(Sketch::parts).collect(),
             binding: self.binding.iter().map(|b| b.to_vec()).collect(),
-            month_50pct: self.month_50pct.parts(),
-            month_90pct: self.month_90pct.parts(),
-            power_first_binds: self.power_first_binds.parts(),
-            stranded_chip_months: self.stranded_chip_months.parts(),
-            stranded_capital_usd_months: self.stranded_capital_usd_months.parts(),
+            per_run: self.per_run.each_ref().map(Sketch::parts),
             target_met: self.target_met,
         }
     }
@@ -105,11 +140,7 @@ impl Aggregate {
             series: parts.series,
             cells: parts.cells.into_iter().map(Sketch::from_parts).collect::<Result<_, _>>()?,
             binding,
-            month_50pct: Sketch::from_parts(parts.month_50pct)?,
-            month_90pct: Sketch::from_parts(parts.month_90pct)?,
-            power_first_binds: Sketch::from_parts(parts.power_first_binds)?,
-            stranded_chip_months: Sketch::from_parts(parts.stranded_chip_months)?,
-            stranded_capital_usd_months: Sketch::from_parts(parts.stranded_capital_usd_months)?,
+            per_run: per_run_sketches(parts.per_run)?,
             target_met: parts.target_met,
         })
     }
@@ -124,11 +155,7 @@ impl Aggregate {
             series,
             cells: vec![Sketch::default(); months * series],
             binding: vec![[0; Binding::COUNT]; months],
-            month_50pct: Sketch::default(),
-            month_90pct: Sketch::default(),
-            power_first_binds: Sketch::default(),
-            stranded_chip_months: Sketch::default(),
-            stranded_capital_usd_months: Sketch::default(),
+            per_run: Default::default(),
             target_met: 0,
         }
     }
@@ -142,20 +169,9 @@ impl Aggregate {
         for (counts, b) in self.binding.iter_mut().zip(&record.binding) {
             counts[b.index()] += 1;
         }
-        let ordered = scenario.ordered_chips() as f64;
-        let first_month = |share: f64| {
-            (0..record.months())
-                .find(|&m| record.get(m, Series::Operational) >= share * ordered)
-                .map_or(f64::INFINITY, |m| m as f64)
-        };
-        self.month_50pct.add(first_month(0.5));
-        self.month_90pct.add(first_month(0.9));
-        let first_power = record.binding.iter().position(|&b| b == Binding::Power);
-        self.power_first_binds.add(first_power.map_or(f64::INFINITY, |m| m as f64));
-        let waiting_sum: f64 = (0..record.months()).map(|m| record.get(m, Series::Waiting)).sum();
-        self.stranded_chip_months.add(waiting_sum);
-        let capital_sum: f64 = (0..record.months()).map(|m| record.get(m, Series::StrandedCapitalUsd)).sum();
-        self.stranded_capital_usd_months.add(capital_sum);
+        for (sketch, quantity) in self.per_run.iter_mut().zip(PerRun::ALL) {
+            sketch.add(quantity.of(scenario, record));
+        }
         if let Some(t) = scenario.target() {
             if record.get(t.by_month as usize, Series::Operational) >= t.operational as f64 {
                 self.target_met += 1;
@@ -183,27 +199,16 @@ impl Aggregate {
                 *x += y;
             }
         }
-        self.month_50pct.merge(&other.month_50pct);
-        self.month_90pct.merge(&other.month_90pct);
-        self.power_first_binds.merge(&other.power_first_binds);
-        self.stranded_chip_months.merge(&other.stranded_chip_months);
-        self.stranded_capital_usd_months.merge(&other.stranded_capital_usd_months);
+        for (a, b) in self.per_run.iter_mut().zip(&other.per_run) {
+            a.merge(b);
+        }
         self.target_met += other.target_met;
     }
 
     /// Sorts every buffered value in, so summaries and partial files read a settled state.
     pub fn flush(&mut self) {
-        for cell in &mut self.cells {
-            cell.flush();
-        }
-        for s in [
-            &mut self.month_50pct,
-            &mut self.month_90pct,
-            &mut self.power_first_binds,
-            &mut self.stranded_chip_months,
-            &mut self.stranded_capital_usd_months,
-        ] {
-            s.flush();
+        for sketch in self.cells.iter_mut().chain(&mut self.per_run) {
+            sketch.flush();
         }
     }
 
@@ -218,14 +223,12 @@ impl Aggregate {
     /// Whether every sketch's sorted lists are in order (see `Sketch::is_well_formed`):
     /// true for any aggregate built here, checked for ones read from a file.
     pub fn is_well_formed(&self) -> bool {
-        let headline = [
-            &self.month_50pct,
-            &self.month_90pct,
-            &self.power_first_binds,
-            &self.stranded_chip_months,
-            &self.stranded_capital_usd_months,
-        ];
-        self.cells.iter().chain(headline).all(Sketch::is_well_formed)
+        self.cells.iter().chain(&self.per_run).all(Sketch::is_well_formed)
+    }
+
+    /// The sketch of one per-run quantity.
+    fn sketch(&self, quantity: PerRun) -> &Sketch {
+        &self.per_run[quantity.index()]
     }
 
     /// Finished statistics.
@@ -238,11 +241,13 @@ impl Aggregate {
             ordered_chips: scenario.ordered_chips(),
             operational_at_horizon: Stats::of(&self.cells[horizon * self.series + Series::Operational.index()]),
             compute_pflops_at_horizon: Stats::of(&self.cells[horizon * self.series + Series::ComputePflops.index()]),
-            month_50pct_operational: Reached::of(&self.month_50pct),
-            month_90pct_operational: Reached::of(&self.month_90pct),
-            power_first_binds: Reached::of(&self.power_first_binds),
-            stranded_chip_months: Stats::of(&self.stranded_chip_months),
-            stranded_capital_usd_months: scenario.has_prices().then(|| Stats::of(&self.stranded_capital_usd_months)),
+            month_50pct_operational: Reached::of(self.sketch(PerRun::Month50pct)),
+            month_90pct_operational: Reached::of(self.sketch(PerRun::Month90pct)),
+            power_first_binds: Reached::of(self.sketch(PerRun::PowerFirstBinds)),
+            stranded_chip_months: Stats::of(self.sketch(PerRun::StrandedChipMonths)),
+            stranded_capital_usd_months: scenario
+                .has_prices()
+                .then(|| Stats::of(self.sketch(PerRun::StrandedCapitalUsdMonths))),
             target: scenario.target().map(|t| TargetResult {
                 operational: t.operational,
                 by_month: t.by_month,
@@ -408,4 +413,10 @@ impl Summary {
     pub fn binding_over_time(&self, b: Binding) -> impl Iterator<Item = f64> + '_ {
         self.binding_share.iter().map(move |row| row[b.index()])
     }
+}
+
+/// The per-run sketches `parts` describe, each checked.
+fn per_run_sketches(parts: [SketchParts; PerRun::COUNT]) -> Result<[Sketch; PerRun::COUNT], PartsError> {
+    let sketches = parts.into_iter().map(Sketch::from_parts).collect::<Result<Vec<_>, _>>()?;
+    sketches.try_into().map_err(|_| PartsError::Shape("not one sketch per per-run quantity".into()))
 }

@@ -117,17 +117,20 @@ struct BucketsFile {
 impl AggregateFile {
     fn of(aggregate: &Aggregate) -> AggregateFile {
         let p = aggregate.parts();
+        // The file names each per-run sketch (`PerRun::ALL` order).
+        let [month_50pct, month_90pct, power_first_binds, stranded_chip_months, stranded_capital_usd_months] =
+            p.per_run.map(SketchFile::of);
         AggregateFile {
+            month_50pct,
+            month_90pct,
+            power_first_binds,
+            stranded_chip_months,
+            stranded_capital_usd_months,
             runs: p.runs,
             months: p.months,
             series: p.series,
             cells: p.cells.into_iter().map(SketchFile::of).collect(),
             binding: p.binding,
-            month_50pct: SketchFile::of(p.month_50pct),
-            month_90pct: SketchFile::of(p.month_90pct),
-            power_first_binds: SketchFile::of(p.power_first_binds),
-            stranded_chip_months: SketchFile::of(p.stranded_chip_months),
-            stranded_capital_usd_months: SketchFile::of(p.stranded_capital_usd_months),
             target_met: p.target_met,
         }
     }
@@ -139,11 +142,14 @@ impl AggregateFile {
             series: self.series,
             cells: self.cells.into_iter().map(SketchFile::parts).collect(),
             binding: self.binding,
-            month_50pct: self.month_50pct.parts(),
-            month_90pct: self.month_90pct.parts(),
-            power_first_binds: self.power_first_binds.parts(),
-            stranded_chip_months: self.stranded_chip_months.parts(),
-            stranded_capital_usd_months: self.stranded_capital_usd_months.parts(),
+            per_run: [
+                self.month_50pct,
+                self.month_90pct,
+                self.power_first_binds,
+                self.stranded_chip_months,
+                self.stranded_capital_usd_months,
+            ]
+            .map(SketchFile::parts),
             target_met: self.target_met,
         }
     }

@@ -4,6 +4,7 @@ mod attrition;
 mod chart_snapshots;
 mod charts;
 mod compare_charts;
+mod dates;
 mod determinism;
 mod errors;
 mod format_reference;

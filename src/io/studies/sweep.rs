@@ -160,10 +160,21 @@ fn figure_cells(value: Option<FigureValue<'_>>, kind: FigureKind) -> String {
     }
 }
 
+/// The P10/P50/P90 dates of a month figure, empty where not reached.
+fn date_cells(value: Option<FigureValue<'_>>, scenario: &Scenario) -> String {
+    match value {
+        Some(FigureValue::MonthReached(r)) => {
+            r.p10_p50_p90().map(|m| m.map_or(String::new(), |m| scenario.date_of(m as u32).to_string())).join(",")
+        }
+        _ => ",,".into(),
+    }
+}
+
 /// `sweep.csv`: `value`, then for each figure of [`FIGURES`] in the sweep: P10/P50/P90
 /// (months as month indices, empty where a percentile touches runs that never get
 /// there), or for a probability its value (the chance that the target is met; empty
-/// without a target).
+/// without a target); then, for each month figure, its P10/P50/P90 as dates
+/// (`<key>_p10_date`, ...), after the older columns so their positions do not move.
 pub fn render_sweep_csv(rows: &[(String, &Scenario, &Summary)]) -> String {
     let figures: Vec<&FigureDef> = FIGURES.iter().filter(|d| d.in_sweep).collect();
     let mut out = String::from("value");
@@ -174,11 +185,18 @@ pub fn render_sweep_csv(rows: &[(String, &Scenario, &Summary)]) -> String {
             let _ = write!(out, ",{0}_p10,{0}_p50,{0}_p90", f.key);
         }
     }
+    let months: Vec<&FigureDef> = figures.iter().copied().filter(|f| f.kind == FigureKind::MonthReached).collect();
+    for f in &months {
+        let _ = write!(out, ",{0}_p10_date,{0}_p50_date,{0}_p90_date", f.key);
+    }
     out.push('\n');
-    for (value, _, summary) in rows {
+    for (value, scenario, summary) in rows {
         out.push_str(&crate::io::tables::csv::csv_field(value));
         for f in &figures {
             let _ = write!(out, ",{}", figure_cells(f.figure.value(&summary.headline), f.kind));
+        }
+        for f in &months {
+            let _ = write!(out, ",{}", date_cells(f.figure.value(&summary.headline), scenario));
         }
         out.push('\n');
     }

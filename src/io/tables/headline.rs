@@ -15,12 +15,18 @@ fn stats(s: &Stats) -> Value {
     Value::Object(m)
 }
 
-fn reached(r: &Reached) -> Value {
+/// A month figure: the share of runs that got there, each percentile as a month index
+/// (`null` where the runs at it never got there), and the same percentiles as dates
+/// under `dates`.
+fn reached(scenario: &Scenario, r: &Reached) -> Value {
     let mut m = Map::new();
     m.insert("reached_share".into(), json_number(r.reached_share));
+    let mut dates = Map::new();
     for (name, p) in PERCENTILE_NAMES.iter().zip(r.percentiles) {
         m.insert((*name).into(), p.map_or(Value::Null, json_number));
+        dates.insert((*name).into(), p.map_or(Value::Null, |m| Value::from(scenario.date_of(m as u32).to_string())));
     }
+    m.insert("dates".into(), Value::Object(dates));
     Value::Object(m)
 }
 
@@ -51,7 +57,7 @@ pub fn headline_value(scenario: &Scenario, summary: &Summary, seed: u64) -> Valu
     for def in &FIGURES {
         let value = match def.figure.value(h) {
             Some(FigureValue::Distribution(s)) => stats(s),
-            Some(FigureValue::MonthReached(r)) => reached(r),
+            Some(FigureValue::MonthReached(r)) => reached(scenario, r),
             Some(FigureValue::Probability(t)) => target(scenario, t),
             None => Value::Null,
         };

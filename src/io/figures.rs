@@ -232,8 +232,8 @@ impl<'a> Context<'a> {
     }
 }
 
-/// A value for people: dollars compact (`$1.25B`), everything else with thousands
-/// separators.
+/// A value for people, the same in the console, report.html and compare.html: dollars
+/// compact (`$1.25B`), everything else with thousands separators.
 pub fn human(unit: Unit, v: f64) -> String {
     match unit {
         Unit::Usd => format!("${}", format_compact(v)),

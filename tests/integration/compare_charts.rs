@@ -189,3 +189,33 @@ fn sweep_chart_is_deterministic_and_names_the_key_path() {
     let (i, j) = (at("2026-06"), at("2026-03"));
     assert!(i < j, "categories keep the order given");
 }
+
+/// compare.html shows a figure as report.html does (here stranded capital in compact
+/// dollars), so numbers read the same on both pages.
+#[test]
+fn compare_html_formats_figures_as_the_report_does() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let k = KOREA;
+    let (report, compare) = (tmp.path().join("run"), tmp.path().join("cmp"));
+    let args = ["--runs", "60", "--seed", "5", "--quiet", "--charts", "none"];
+    let mut run_args = vec!["run", k, "--out", report.to_str().expect("utf-8")];
+    run_args.extend(args);
+    assert!(run(&run_args).status.success());
+    let mut cmp_args = vec!["compare", k, k, "--out", compare.to_str().expect("utf-8")];
+    cmp_args.extend(args);
+    assert!(run(&cmp_args).status.success());
+    let report = std::fs::read_to_string(report.join("report.html")).expect("report");
+    let row = report.split("Stranded capital, USD-months</th>").nth(1).expect("a capital row");
+    let cells: Vec<&str> = row
+        .split("</tr>")
+        .next()
+        .unwrap_or("")
+        .split("\">")
+        .skip(1)
+        .map(|c| c.split('<').next().unwrap_or(""))
+        .collect();
+    assert!(cells.len() == 3 && cells.iter().all(|c| c.starts_with('$')), "{cells:?}");
+    let html = std::fs::read_to_string(compare.join("compare.html")).expect("compare.html");
+    let expected = format!("<td>{}</td>", cells.join(" / "));
+    assert!(html.contains(&expected), "compare.html lacks {expected}");
+}

@@ -2,7 +2,7 @@
 //! scenario on what binds, and the overlay charts inlined as SVG.
 
 use super::{escape_html, inline_svg, Skeleton};
-use crate::io::figures::{percent, triple, Context, FigureDef, FigureKind, FigureValue, FIGURES};
+use crate::io::figures::{human, percent, triple, Context, FigureDef, FigureKind, FigureValue, FIGURES};
 use crate::io::format::format_thousands as grouped;
 use crate::io::studies::compare::{binding_sentence, Compared};
 use std::fmt::Write as _;
@@ -17,7 +17,7 @@ fn figure_cell(c: &Compared<'_>, def: &FigureDef) -> String {
     let h = &c.summary.headline;
     let cx = Context::new(c.scenario, h);
     let body = match def.figure.value(h) {
-        Some(FigureValue::Distribution(s)) => triple(s.p10_p50_p90().map(grouped)),
+        Some(FigureValue::Distribution(s)) => triple(s.p10_p50_p90().map(|v| human(def.unit, v))),
         Some(FigureValue::MonthReached(r)) => format!(
             "{}<br><small>reached in {} of runs</small>",
             triple(r.p10_p50_p90().map(|m| cx.month(m))),

@@ -72,7 +72,9 @@ pub fn new_scenario(name: &std::path::Path) -> Result<(), AppError> {
     }
 }
 
-/// `buildout validate`: prints warnings and a one-line description, or the errors.
+/// `buildout validate`: prints warnings and a one-line description, or the errors; for a
+/// file with `extends`, then one line per inherited item it changes, replaces, removes or
+/// adds.
 pub fn validate(path: &std::path::Path) -> Result<(), AppError> {
     let loaded = load_file(path)?;
     eprint!("{}", loaded.warnings);
@@ -91,6 +93,9 @@ pub fn validate(path: &std::path::Path) -> Result<(), AppError> {
         s.start(),
         s.date_of(s.horizon_month())
     );
+    for change in &loaded.changes {
+        println!("  {change}");
+    }
     Ok(())
 }
 

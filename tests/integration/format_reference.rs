@@ -280,6 +280,11 @@ fn a_child_file_may_leave_out_required_keys() {
     let remove_alone =
         json_of("remove = [\"target\"]\n[scenario]\nname = \"x\"\nstart = \"2026-01\"\nhorizon = \"2027-01\"\n");
     assert!(!validator.is_valid(&remove_alone), "remove needs extends");
+    let replace_alone =
+        json_of("replace = [\"sites: S1\"]\n[scenario]\nname = \"x\"\nstart = \"2026-01\"\nhorizon = \"2027-01\"\n");
+    assert!(!validator.is_valid(&replace_alone), "replace needs extends");
+    assert!(validator.is_valid(&json_of("extends = \"b.toml\"\nreplace = [\"sites: S1\"]\n")));
+    assert!(!validator.is_valid(&json_of("extends = \"b.toml\"\nreplace = [\"target\"]\n")), "target is whole already");
     let bad_child = json_of("extends = \"base.toml\"\n[[sites]]\nname = \"S1\"\npue = \"high\"\n");
     assert!(!validator.is_valid(&bad_child), "types are checked in child files too");
 }

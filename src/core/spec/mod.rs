@@ -2,8 +2,8 @@
 //! spanned, so validation can name the line and column of each problem.
 //!
 //! The scenario's shape is declared once, below: every section and every key. The
-//! structs, the key tables (`SHAPE`), inheritance (merge key by key, replace items by
-//! name), span shifting and `validate --print` all derive from it, so a new key is one
+//! structs, the key tables (`SHAPE`), inheritance (merge tables and same-named items key
+//! by key), span shifting and `validate --print` all derive from it, so a new key is one
 //! line here plus its rule in `validate`. Nothing here is checked beyond types;
 //! `validate` turns a spec into a `Scenario`.
 
@@ -13,7 +13,7 @@ mod raw;
 
 pub use raw::{RawDist, DIST_FORMS};
 pub use serde_spanned::Spanned;
-pub use shape::{merge_items, Key, KeyKind, Named, Section, SectionKind, Table};
+pub use shape::{merge_item, merge_items, Key, KeyKind, Named, Section, SectionKind, Table};
 
 /// Byte range in the source text.
 pub type Span = std::ops::Range<usize>;
@@ -81,7 +81,7 @@ tables! {
 
     /// `[[power]]`
     PowerSpec {
-        name: String => Text { doc: "A name for the grid addition (keys its random stream; children replace or remove it by name)",
+        name: String => Text { doc: "A name for the grid addition (keys its random stream; children change, replace or remove it by name)",
             range: "any text", example: r#""North substation""# }
         region: String => Text { doc: "The region that gains the power", required: true,
             range: "the `name` of a `[[regions]]` item", example: r#""north""# }
@@ -119,7 +119,7 @@ tables! {
 
     /// `[[deliveries]]`
     DeliverySpec {
-        name: String => Text { doc: "A name for the delivery (keys its random stream; children replace or remove it by name)",
+        name: String => Text { doc: "A name for the delivery (keys its random stream; children change, replace or remove it by name)",
             range: "any text", example: r#""Tranche 1""# }
         chip: String => Text { doc: "The chip type delivered", required: true, range: "the ID of a `[chips.ID]` table",
             example: r#""gpu""# }
@@ -139,7 +139,7 @@ tables! {
 
     /// `[[shocks]]`
     ShockSpec {
-        name: String => Text { doc: "A name for the shock (keys its random stream; children replace or remove it by name)",
+        name: String => Text { doc: "A name for the shock (keys its random stream; children change, replace or remove it by name)",
             range: "any text", example: r#""Export pause""# }
         probability: f64 => Number { doc: "Chance that the shock happens in a run", required: true, range: "0 to 1",
             example: "0.2", min: 0.0, max: 1.0 }
@@ -156,6 +156,37 @@ tables! {
             choices: &["postpone", "cancel"] }
     }
 }
+
+/// The top-level keys of a file that refines another (docs/inheritance.md), beside the
+/// sections. The file reader takes them as `ScenarioSpec::extends`, `remove` and
+/// `replace`; a test checks that these are the top-level keys it accepts.
+pub const INHERIT_KEYS: &[Key] = &[
+    Key {
+        name: "extends",
+        kind: KeyKind::Text,
+        doc: "A parent scenario file this one refines: everything the parent declares is inherited",
+        range: "a path relative to this file's folder",
+        example: r#""korea-260k.toml""#,
+        ..Key::BLANK
+    },
+    Key {
+        name: "remove",
+        kind: KeyKind::Items,
+        doc: "Inherited items to drop (before this file's own items are added), or the whole `[target]`",
+        range: "`\"<section>: <name>\"` of an inherited item, or `\"target\"`; needs `extends`",
+        example: r#"["sites: North campus", "target"]"#,
+        choices: &["target"],
+        ..Key::BLANK
+    },
+    Key {
+        name: "replace",
+        kind: KeyKind::Items,
+        doc: "Inherited items that this file's same-named item replaces whole, instead of merging over them key by key",
+        range: "`\"<section>: <name>\"` of an inherited item this file redefines; needs `extends`",
+        example: r#"["power: North substation"]"#,
+        ..Key::BLANK
+    },
+];
 
 sections! {
     keys {

@@ -21,6 +21,9 @@ pub enum KeyKind {
     Number,
     /// A number of months, fixed or as a distribution table.
     Distribution,
+    /// A list of inherited items, each `"<section>: <name>"` (or one of the key's
+    /// `choices`), for a child file's `remove` and `replace`.
+    Items,
 }
 
 /// One key of a table, as declared once in `spec/mod.rs`: its name and kind, and the
@@ -77,10 +80,11 @@ impl Key {
 pub enum SectionKind {
     /// `[name]`: one table, inherited key by key (the child's value wins).
     Keys,
-    /// `[name.ID]`: tables by id; a child table with an inherited id replaces it.
+    /// `[name.ID]`: tables by id; a child table with an inherited id merges over it key
+    /// by key (or replaces it whole, when the child's `replace` names it).
     ById,
     /// `[[name]]`: an array of tables by `name`; a child item with an inherited name
-    /// replaces it.
+    /// merges over it key by key (or replaces it whole, when `replace` names it).
     ByName,
 }
 
@@ -145,19 +149,29 @@ pub fn merge_tables<T: Table>(parent: Option<Spanned<T>>, child: Option<Spanned<
     }
 }
 
-/// Parent items minus the `removed` ones; then each child item replaces the first
-/// inherited item of the same name in place, or is appended.
+/// Key-by-key merge of one item: the child's keys win, the others are the parent's
+/// (spans kept, so each key points into the file where it is written); the merged item
+/// takes the child's span.
+pub fn merge_item<T: Table>(parent: Spanned<T>, child: Spanned<T>) -> Spanned<T> {
+    let span = child.span();
+    Spanned::new(span, child.into_inner().or_parent(parent.into_inner()))
+}
+
+/// Parent items minus the `removed` ones; then each child item is merged by `merge`
+/// over the first inherited item of the same name, in that item's place, or is
+/// appended.
 pub fn merge_items<T>(
     parent: Vec<T>,
     child: Vec<T>,
     removed: impl Fn(&str) -> bool,
     name: impl Fn(&T) -> Option<String>,
+    merge: impl Fn(T, T) -> T,
 ) -> Vec<T> {
-    let mut out: Vec<(Option<String>, bool, T)> = parent
+    let mut out: Vec<(Option<String>, bool, Option<T>)> = parent
         .into_iter()
         .filter_map(|item| {
             let n = name(&item);
-            (!n.as_deref().is_some_and(&removed)).then_some((n, true, item))
+            (!n.as_deref().is_some_and(&removed)).then_some((n, true, Some(item)))
         })
         .collect();
     for item in child {
@@ -165,11 +179,17 @@ pub fn merge_items<T>(
         let slot =
             n.as_ref().and_then(|n| out.iter().position(|(m, inherited, _)| *inherited && m.as_ref() == Some(n)));
         match slot {
-            Some(i) => out[i] = (n, false, item),
-            None => out.push((n, false, item)),
+            Some(i) => {
+                let merged = match out[i].2.take() {
+                    Some(p) => merge(p, item),
+                    None => item,
+                };
+                out[i] = (n, false, Some(merged));
+            }
+            None => out.push((n, false, Some(item))),
         }
     }
-    out.into_iter().map(|(_, _, item)| item).collect()
+    out.into_iter().filter_map(|(_, _, item)| item).collect()
 }
 
 /// One fact of a key declaration as a `Key` field: bounds become `Some`, the rest is
@@ -243,6 +263,9 @@ macro_rules! sections {
             pub extends: Option<Spanned<String>>,
             /// Items of the parent to drop, as `"<section>: <name>"`.
             pub remove: Option<Vec<Spanned<String>>>,
+            /// Items of the parent the child's same-named item replaces whole (instead
+            /// of merging key by key), as `"<section>: <name>"`.
+            pub replace: Option<Vec<Spanned<String>>>,
             $( #[doc = $kdoc] pub $kf: Option<Spanned<$kt>>, )*
             #[doc = $cdoc]
             #[serde(default, deserialize_with = "raw::ordered_chips")]
@@ -288,7 +311,7 @@ macro_rules! sections {
             /// Moves every span `by` bytes on (to place a file in a chain's shared text).
             pub fn shift_spans(&mut self, by: usize) {
                 shape::shift_opt(&mut self.extends, by);
-                for r in self.remove.iter_mut().flatten() {
+                for r in self.remove.iter_mut().chain(self.replace.iter_mut()).flatten() {
                     shape::shift(r, by);
                 }
                 $( if let Some(t) = &mut self.$kf {
@@ -321,25 +344,40 @@ macro_rules! sections {
             }
 
             /// A child file merged over its parent (docs/inheritance.md): `[name]`
-            /// tables key by key, items by id or name (replaced in place, else
-            /// appended) after dropping the inherited items `removed(section, name)`
-            /// names. `extends` and `remove` are the child's.
-            pub fn inherit(parent: Self, child: Self, removed: impl Fn(&str, &str) -> bool) -> Self {
+            /// tables key by key, items by id or name (merged key by key in place, or
+            /// replaced whole where `whole(section, name)`, else appended) after
+            /// dropping the inherited items `removed(section, name)` names. `extends`,
+            /// `remove` and `replace` are the child's.
+            pub fn inherit(
+                parent: Self,
+                child: Self,
+                removed: impl Fn(&str, &str) -> bool,
+                whole: impl Fn(&str, &str) -> bool,
+            ) -> Self {
                 Self {
                     extends: child.extends,
                     remove: child.remove,
+                    replace: child.replace,
                     $( $kf: shape::merge_tables(parent.$kf, child.$kf), )*
                     $cf: shape::merge_items(
                         parent.$cf,
                         child.$cf,
                         |n| removed(stringify!($cf), n),
                         |(id, _)| Some(id.get_ref().clone()),
+                        |(_, p), (id, c)| {
+                            let whole = whole(stringify!($cf), id.get_ref());
+                            (id, if whole { c } else { shape::merge_item(p, c) })
+                        },
                     ),
                     $( $lf: shape::merge_items(
                         parent.$lf,
                         child.$lf,
                         |n| removed(stringify!($lf), n),
                         |i| shape::Named::item_name(i.get_ref()).map(str::to_string),
+                        |p, c| {
+                            let name = shape::Named::item_name(c.get_ref()).unwrap_or_default().to_string();
+                            if whole(stringify!($lf), &name) { c } else { shape::merge_item(p, c) }
+                        },
                     ), )*
                 }
             }

@@ -32,6 +32,9 @@ pub struct LoadedScenario {
     pub scenario: Scenario,
     /// Rendered warnings (may be empty).
     pub warnings: String,
+    /// What the file changes in what it inherits, one line each (empty without
+    /// `extends`; see `Resolved::changes`).
+    pub changes: Vec<String>,
 }
 
 /// Validates scenario text; `path` is only used in messages.
@@ -46,7 +49,12 @@ pub fn load_str(path: &Path, text: &str) -> Result<LoadedScenario, ScenarioFileE
         return Err(text_error(path, text, &[d]));
     }
     let (scenario, warnings) = validate(&spec).map_err(|diags| text_error(path, text, &diags))?;
-    Ok(LoadedScenario { path: path.to_path_buf(), scenario, warnings: render_diagnostics(path, text, &warnings) })
+    Ok(LoadedScenario {
+        path: path.to_path_buf(),
+        scenario,
+        warnings: render_diagnostics(path, text, &warnings),
+        changes: Vec::new(),
+    })
 }
 
 /// Reads and validates a scenario file, with every file it `extends` merged in
@@ -55,13 +63,32 @@ pub fn load_file(path: &Path) -> Result<LoadedScenario, ScenarioFileError> {
     let resolved = resolve_file(path)?;
     let sources = &resolved.sources;
     let (scenario, warnings) = validate(&resolved.spec).map_err(|diags| sources.error(&diags))?;
-    Ok(LoadedScenario { path: path.to_path_buf(), scenario, warnings: sources.render(&warnings) })
+    Ok(LoadedScenario {
+        path: path.to_path_buf(),
+        scenario,
+        warnings: sources.render(&warnings),
+        changes: resolved.changes,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::core::spec::{SectionKind, SHAPE};
+
+    /// The declared top-level keys of a child file, then the sections, are the top-level
+    /// keys serde accepts, in the same order.
+    #[test]
+    fn declared_top_level_keys_are_the_keys_the_file_accepts() {
+        let message = parse_spec("qqqqqqqqqqqqqqqq = 1\n").err().map(|d| d.message).unwrap_or_default();
+        let keys: Vec<String> = crate::core::spec::INHERIT_KEYS
+            .iter()
+            .map(|k| k.name)
+            .chain(SHAPE.iter().map(|s| s.name))
+            .map(|k| format!("`{k}`"))
+            .collect();
+        assert_eq!(message, format!("unknown key `qqqqqqqqqqqqqqqq`: the keys allowed here are {}", keys.join(", ")));
+    }
 
     /// The declared key tables are the keys serde accepts, in the same order.
     #[test]

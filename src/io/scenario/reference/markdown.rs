@@ -2,7 +2,7 @@
 //! unit, default, whether it is required, the values allowed and an example per table.
 
 use super::{example_line, header, kind_words};
-use crate::core::spec::{Key, SectionKind, DIST_FORMS, SHAPE};
+use crate::core::spec::{Key, SectionKind, DIST_FORMS, INHERIT_KEYS, SHAPE};
 use crate::core::validate::{MAX_ITEMS, MAX_MONTHS_PARAM};
 use std::fmt::Write as _;
 
@@ -25,8 +25,9 @@ file) inherits everything the parent declares, `remove = [\"sites: NAME\", \"tar
 drops inherited items, and the file gives only what changes
 ([inheritance.md](inheritance.md)). Such a file may leave out required keys its parents
 give: the merged scenario is validated as a whole, and the JSON Schema enforces required
-keys only in files without `extends`. A child item with an inherited name replaces the
-inherited item whole, so write it in full.
+keys only in files without `extends`. A child item with an inherited name merges over the
+inherited item key by key (write only the keys that change); `replace = [\"sites: NAME\"]`
+makes it replace the inherited item whole instead.
 
 Dates are `\"YYYY-MM\"` strings. \"Required\" keys must be given (in the file or, with
 `extends`, its parents); absent optional keys take the default shown, or mean what the
@@ -38,6 +39,7 @@ description says. `buildout new NAME` writes a starter file with every key, and
 /// The whole reference, from the declaration.
 pub fn render_markdown() -> String {
     let mut out = String::from(INTRO);
+    out.push_str(&inherit_keys());
     for section in SHAPE {
         let _ = writeln!(out, "\n## `{}`\n", header_pattern(section.kind, section.name));
         let _ = writeln!(out, "{}\n", sentence(section.doc));
@@ -68,6 +70,23 @@ pub fn render_markdown() -> String {
     }
     out.push_str(&distributions());
     out.push_str(&limits());
+    out
+}
+
+/// The top-level keys of a child file, as one table.
+fn inherit_keys() -> String {
+    let mut out = String::from(
+        "\n## Top-level keys of a child file\n\nBefore any section, only in a file that refines another.\n\n\
+         | key | type | allowed | meaning |\n| --- | --- | --- | --- |\n",
+    );
+    for key in INHERIT_KEYS {
+        let _ = writeln!(out, "| `{}` | {} | {} | {} |", key.name, kind_words(key.kind), key.range, key.doc);
+    }
+    out.push_str("\nExample:\n\n```toml\n");
+    for key in INHERIT_KEYS {
+        let _ = writeln!(out, "{}", example_line(key));
+    }
+    out.push_str("```\n");
     out
 }
 

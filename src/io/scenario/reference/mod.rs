@@ -36,6 +36,7 @@ fn kind_words(kind: KeyKind) -> &'static str {
         KeyKind::Integer => "whole number",
         KeyKind::Number => "number",
         KeyKind::Distribution => "distribution",
+        KeyKind::Items => "list of items",
     }
 }
 

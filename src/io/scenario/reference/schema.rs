@@ -7,7 +7,7 @@
 //! validated by buildout itself. Rules across keys and items (names that refer to other
 //! items, horizon after start, unique names) are left to `buildout validate`.
 
-use crate::core::spec::{Key, KeyKind, Section, SectionKind, DIST_FORMS, SECTIONS, SHAPE};
+use crate::core::spec::{Key, KeyKind, Section, SectionKind, DIST_FORMS, INHERIT_KEYS, SECTIONS, SHAPE};
 use crate::core::validate::{MAX_HORIZON_MONTHS, MAX_MONTHS_PARAM};
 use serde_json::{json, Map, Value};
 
@@ -23,19 +23,9 @@ pub fn render_schema() -> String {
 
 /// The schema of a whole scenario file.
 pub fn schema() -> Value {
-    let mut properties = Map::new();
-    properties.insert(
-        "extends".into(),
-        json!({ "type": "string", "description": "A parent scenario file this one refines, relative to this file (docs/inheritance.md)." }),
-    );
-    properties.insert(
-        "remove".into(),
-        json!({
-            "type": "array",
-            "items": { "type": "string", "pattern": format!("^(target|({}): .+)$", SECTIONS.join("|")) },
-            "description": "Inherited items to drop, as \"<section>: <name>\" or \"target\" (needs `extends`)."
-        }),
-    );
+    let mut properties: Map<String, Value> = INHERIT_KEYS.iter().map(|k| (k.name.to_string(), key_schema(k))).collect();
+    let dependencies: Map<String, Value> =
+        INHERIT_KEYS.iter().filter(|k| k.name != "extends").map(|k| (k.name.to_string(), json!(["extends"]))).collect();
     let mut strict = Map::new();
     for section in SHAPE {
         properties.insert(section.name.into(), section_schema(section));
@@ -51,7 +41,7 @@ pub fn schema() -> Value {
         "type": "object",
         "properties": properties,
         "additionalProperties": false,
-        "dependencies": { "remove": ["extends"] },
+        "dependencies": dependencies,
         "if": { "required": ["extends"] },
         "else": { "required": ["scenario"], "properties": strict },
         "definitions": { "distribution": distribution() }
@@ -104,6 +94,10 @@ fn key_schema(key: &Key) -> Value {
         KeyKind::Integer => json!({ "type": "integer" }),
         KeyKind::Number => json!({ "type": "number" }),
         KeyKind::Distribution => json!({ "$ref": "#/definitions/distribution" }),
+        KeyKind::Items => {
+            let words = key.choices.iter().map(|c| format!("{c}|")).collect::<String>();
+            json!({ "type": "array", "items": { "type": "string", "pattern": format!("^({words}({}): .+)$", SECTIONS.join("|")) } })
+        }
     };
     let Value::Object(map) = &mut s else { return s };
     match (key.min, key.min_exclusive) {

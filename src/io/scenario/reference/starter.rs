@@ -3,7 +3,7 @@
 //! each with a comment from the declaration.
 
 use super::{example_line, header, plain};
-use crate::core::spec::{Key, SHAPE};
+use crate::core::spec::{Key, INHERIT_KEYS, SHAPE};
 use std::fmt::Write as _;
 
 /// Column where a key line's comment starts.
@@ -18,6 +18,10 @@ pub fn render_starter(name: &str) -> String {
          # (or an example when absent means something else). Every key: docs/scenario-format.md.\n\
          # Check the file with `buildout validate FILE`, run it with `buildout run FILE`.\n",
     );
+    out.push_str("\n# To refine another scenario instead, give only what changes (docs/inheritance.md):\n");
+    for key in INHERIT_KEYS {
+        let _ = writeln!(out, "# {:<width$} # {}", example_line(key), plain(key.doc), width = COMMENT_COLUMN - 4);
+    }
     for section in SHAPE {
         let _ = write!(out, "\n# {}\n{}\n", plain(section.doc.trim()), header(section));
         for key in section.keys {

@@ -141,6 +141,37 @@ impl Timings {
     }
 }
 
+/// Writes one chart as `STEM.png`/`STEM.svg` in the `--charts` formats and, when
+/// `want_svg`, returns its SVG text for a page: the SVG written to the file, or rendered
+/// once for the page alone when no SVG file is written. `render` gives `None` for a chart
+/// that does not apply (nothing is written, and `None` is returned).
+pub(crate) fn write_chart(
+    staged: &crate::io::output::StagedDir,
+    stem: &str,
+    charts: ChartFormats,
+    want_svg: bool,
+    render: impl Fn(ChartFormat) -> Result<Option<Vec<u8>>, crate::io::chart::ChartError>,
+) -> Result<Option<String>, AppError> {
+    let render = |format| render(format).map_err(|e| AppError::Engine(format!("chart {stem}: {e}")));
+    let mut svg = None;
+    for &(format, ext) in formats(charts) {
+        if let Some(bytes) = render(format)? {
+            staged.write(&format!("{stem}.{ext}"), &bytes)?;
+            if format == ChartFormat::Svg {
+                svg = Some(bytes);
+            }
+        }
+    }
+    if !want_svg {
+        return Ok(None);
+    }
+    let svg = match svg {
+        Some(svg) => Some(svg),
+        None => render(ChartFormat::Svg)?,
+    };
+    Ok(svg.map(|bytes| String::from_utf8_lossy(&bytes).into_owned()))
+}
+
 /// The chart formats to write for `--charts`, with their file extensions.
 pub(crate) fn formats(charts: ChartFormats) -> &'static [(ChartFormat, &'static str)] {
     match charts {

@@ -1,7 +1,7 @@
 //! `buildout run`: one scenario's Monte Carlo (or one shard of it), then every output
 //! file written at once; `write_outputs` also serves `merge`.
 
-use super::{formats, Timings, STOP};
+use super::{write_chart, Timings, STOP};
 use crate::cli::{ChartFormats, RunConfig};
 use crate::core::ensemble::simulate;
 use crate::core::run::{run_with, Workspace};
@@ -9,7 +9,7 @@ use crate::core::scenario::Scenario;
 use crate::core::stats::Summary;
 use crate::error::AppError;
 use crate::io::brief::{chart_data, report_data};
-use crate::io::chart::{render_chart, ChartFormat, ChartKind};
+use crate::io::chart::{render_chart, ChartKind};
 use crate::io::output::StagedDir;
 use crate::io::page::report::render_report;
 use crate::io::progress::RunProgress;
@@ -149,26 +149,10 @@ pub(crate) fn write_outputs(
         let data = chart_data(scenario, summary, seed, &files.scenario_file);
         let mut svgs = Vec::new();
         for kind in ChartKind::ALL {
-            let render = |format| {
-                render_chart(kind, &data, format)
-                    .map_err(|e| AppError::Engine(format!("chart {}: {e}", kind.file_stem())))
-            };
-            let mut svg = None;
-            for &(format, ext) in formats(files.charts) {
-                let bytes = render(format)?;
-                staged.write(&format!("{}.{ext}", kind.file_stem()), &bytes)?;
-                if format == ChartFormat::Svg {
-                    svg = Some(bytes);
-                }
-            }
-            if files.report {
-                // The report inlines the SVG written to the chart file, rendered once; only
-                // without SVG files is it rendered for the report alone.
-                let svg = match svg {
-                    Some(svg) => svg,
-                    None => render(ChartFormat::Svg)?,
-                };
-                svgs.push((kind, String::from_utf8_lossy(&svg).into_owned()));
+            // The report inlines the SVG written to the chart file (rendered once).
+            let render = |format| render_chart(kind, &data, format).map(Some);
+            if let Some(svg) = write_chart(staged, kind.file_stem(), files.charts, files.report, render)? {
+                svgs.push((kind, svg));
             }
         }
         if files.report {

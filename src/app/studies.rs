@@ -1,13 +1,12 @@
 //! `buildout compare` and `buildout sweep`: several ensembles with common random numbers,
 //! then their tables, charts and page.
 
-use super::{formats, STOP};
+use super::{formats, write_chart, STOP};
 use crate::cli::ChartFormats;
 use crate::core::ensemble::simulate;
 use crate::core::scenario::Scenario;
 use crate::core::stats::Summary;
 use crate::error::AppError;
-use crate::io::chart::ChartFormat;
 use crate::io::format::format_thousands;
 use crate::io::output::StagedDir;
 use crate::io::progress::RunProgress;
@@ -96,22 +95,10 @@ fn write_compare_charts(
     let data = compare_data(items, seed);
     let mut svgs = Vec::new();
     for kind in CompareKind::ALL {
-        let err = |e: crate::io::chart::ChartError| AppError::Engine(format!("chart {}: {e}", kind.file_stem()));
-        let mut svg = None;
-        for &(format, ext) in formats(charts) {
-            if let Some(bytes) = render_compare_chart(kind, &data, format).map_err(err)? {
-                staged.write(&format!("{}.{ext}", kind.file_stem()), &bytes)?;
-                if format == ChartFormat::Svg {
-                    svg = Some(bytes);
-                }
-            }
-        }
         // compare.html inlines every chart, also when no SVG files are written.
-        if svg.is_none() {
-            svg = render_compare_chart(kind, &data, ChartFormat::Svg).map_err(err)?;
-        }
-        if let Some(svg) = svg {
-            svgs.push((kind.title().to_string(), String::from_utf8_lossy(&svg).into_owned()));
+        let render = |format| render_compare_chart(kind, &data, format);
+        if let Some(svg) = write_chart(staged, kind.file_stem(), charts, true, render)? {
+            svgs.push((kind.title().to_string(), svg));
         }
     }
     Ok(svgs)

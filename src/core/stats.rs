@@ -220,12 +220,6 @@ impl Aggregate {
             && self.binding.len() == self.months
     }
 
-    /// Whether every sketch's sorted lists are in order (see `Sketch::is_well_formed`):
-    /// true for any aggregate built here, checked for ones read from a file.
-    pub fn is_well_formed(&self) -> bool {
-        self.cells.iter().chain(&self.per_run).all(Sketch::is_well_formed)
-    }
-
     /// The sketch of one per-run quantity.
     fn sketch(&self, quantity: PerRun) -> &Sketch {
         &self.per_run[quantity.index()]

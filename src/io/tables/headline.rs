@@ -24,7 +24,10 @@ fn reached(scenario: &Scenario, r: &Reached) -> Value {
     let mut dates = Map::new();
     for (name, p) in PERCENTILE_NAMES.iter().zip(r.percentiles) {
         m.insert((*name).into(), p.map_or(Value::Null, json_number));
-        dates.insert((*name).into(), p.map_or(Value::Null, |m| Value::from(scenario.date_of(m as u32).to_string())));
+        dates.insert(
+            (*name).into(),
+            p.map_or(Value::Null, |month| Value::from(scenario.date_of(month as u32).to_string())),
+        );
     }
     m.insert("dates".into(), Value::Object(dates));
     Value::Object(m)

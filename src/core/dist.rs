@@ -89,11 +89,7 @@ impl Dist {
             }
             Dist::Pert { min, mode, max } => {
                 let width = max - min;
-                let (alpha, beta) = if width > 0.0 {
-                    (1.0 + 4.0 * (mode - min) / width, 1.0 + 4.0 * (max - mode) / width)
-                } else {
-                    (3.0, 3.0)
-                };
+                let (alpha, beta) = crate::core::quantile::pert_shape(min, mode, max);
                 // alpha, beta >= 1 by validation, so Beta::new cannot fail; fall back to the mode.
                 let fraction = Beta::new(alpha, beta).map_or(0.5, |b| b.sample(rng));
                 min + fraction * width

@@ -9,6 +9,7 @@ pub mod event;
 pub mod exact_sum;
 pub mod hash;
 pub mod metrics;
+pub mod quantile;
 pub mod rng;
 pub mod run;
 pub mod scenario;

@@ -16,6 +16,12 @@ pub enum Unit {
     Share,
     /// US dollars.
     Usd,
+    /// Energy, MWh.
+    Mwh,
+    /// Energy, TWh (headline figures).
+    Twh,
+    /// Compute over time, PFLOP/s-years.
+    PflopsYears,
 }
 
 /// Declares the fixed series once: the enum, its order, CSV names, units and whether the
@@ -88,10 +94,24 @@ series_table! {
     StrandedByPower => "stranded_by_power", Chips, true;
     /// Chips waiting because no ready site has IT room.
     StrandedBySpace => "stranded_by_space", Chips, true;
+    /// Chips out for repair under warranty (they keep their slot).
+    Repairing => "repairing", Chips, true;
+    /// Chips of deliveries queued for a budget line's money (not delivered).
+    AwaitingFunds => "awaiting_funds", Chips, true;
+    /// Price of the chips delivered so far, USD (cumulative).
+    CapexUsd => "capex_usd", Usd, true;
+    /// Facility energy of operational chips so far, MWh (cumulative).
+    EnergyMwh => "energy_mwh", Mwh, true;
+    /// Cost of that energy where regions price it, USD (cumulative).
+    ElectricityUsd => "electricity_usd", Usd, true;
     /// IT MW of ready sites times their PUE.
     BuiltFacilityMw => "built_facility_mw", Mw, false;
     /// Price of the waiting chips, USD.
     StrandedCapitalUsd => "stranded_capital_usd", Usd, false;
+    /// Compute of operational chips integrated over time so far, PFLOP/s-years.
+    ComputePflopsYears => "compute_pflops_years", PflopsYears, false;
+    /// Energy so far in regions that price electricity, MWh (for the priced share).
+    PricedEnergyMwh => "priced_energy_mwh", Mwh, false;
 }
 
 impl Series {
@@ -125,30 +145,34 @@ pub enum Binding {
     Power,
     /// Waiting chips have no ready site with IT room.
     Space,
+    /// Nothing waits, but chips wait for a budget line's money.
+    Money,
 }
 
 impl Binding {
     /// Every state, in the order of the summary rows.
-    pub const ALL: [Binding; 3] = [Binding::Chips, Binding::Power, Binding::Space];
+    pub const ALL: [Binding; 4] = [Binding::Chips, Binding::Power, Binding::Space, Binding::Money];
 
     /// Number of states.
     pub const COUNT: usize = Binding::ALL.len();
 
-    /// `binding_chips`, `binding_power` or `binding_space`.
+    /// `binding_chips`, `binding_power`, `binding_space` or `binding_money`.
     pub fn row_name(self) -> &'static str {
         match self {
             Binding::Chips => "binding_chips",
             Binding::Power => "binding_power",
             Binding::Space => "binding_space",
+            Binding::Money => "binding_money",
         }
     }
 
-    /// The constraint in words: "chips", "power", "space".
+    /// The constraint in words: "chips", "power", "space", "money".
     pub fn label(self) -> &'static str {
         match self {
             Binding::Chips => "chips",
             Binding::Power => "power",
             Binding::Space => "space",
+            Binding::Money => "money",
         }
     }
 
@@ -175,7 +199,7 @@ mod tests {
         for (i, b) in Binding::ALL.iter().enumerate() {
             assert_eq!(b.index(), i, "{b:?}");
         }
-        assert_eq!(Series::summary_rows().count(), 14);
-        assert_eq!(origin_share_index(0), 16);
+        assert_eq!(Series::summary_rows().count(), 19);
+        assert_eq!(origin_share_index(0), 23);
     }
 }

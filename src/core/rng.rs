@@ -18,6 +18,8 @@ pub enum StreamKind {
     Shock,
     /// Draws made while a run goes (monthly attrition), keyed by the site's name.
     SiteOperations,
+    /// A `[[factors]]` shared cause: one standard normal per run.
+    Factor,
 }
 
 impl StreamKind {
@@ -28,6 +30,7 @@ impl StreamKind {
             StreamKind::Delivery => "deliveries",
             StreamKind::Shock => "shocks",
             StreamKind::SiteOperations => "site-operations",
+            StreamKind::Factor => "factors",
         }
     }
 }

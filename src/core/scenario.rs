@@ -53,6 +53,14 @@ pub struct Chip {
     pub life_months: Option<f64>,
     /// Price of one chip in USD, when the scenario gives one.
     pub price_usd: Option<f64>,
+    /// Failures within this many months of commissioning are repaired (0: none are).
+    pub warranty_months: f64,
+    /// Months a repaired chip is out of service.
+    pub repair_months: f64,
+    /// Chips are placed in whole multiples of this many (the last part of a lot excepted).
+    pub block: u64,
+    /// Average share of `power_kw` an operational chip draws, for energy.
+    pub average_load: f64,
 }
 
 impl Chip {
@@ -69,6 +77,8 @@ pub struct Region {
     pub name: String,
     /// Grid power available to facilities at the start, in MW.
     pub grid_mw: f64,
+    /// Price of electricity in USD per MWh, when the scenario gives one.
+    pub electricity_usd_per_mwh: Option<f64>,
     /// Deliveries with a candidate site in this region, in file order: the ones worth
     /// another allocation attempt when the region gains room.
     pub placeable_deliveries: Vec<usize>,
@@ -93,6 +103,16 @@ pub struct Timing {
     pub delay_months: Dist,
     /// Chance that the item happens at all (0 to 1).
     pub probability: f64,
+    /// Loadings of the delay on shared factors: (index into `Scenario::factors`,
+    /// loading), in file order. Empty: the delay is drawn as in v1.
+    pub factor_loadings: Vec<(usize, f64)>,
+}
+
+impl Timing {
+    /// sqrt(max(0, 1 - sum of squared loadings)): the weight of the item's own normal.
+    pub fn own_weight(&self) -> f64 {
+        (1.0 - self.factor_loadings.iter().map(|(_, l)| l * l).sum::<f64>()).max(0.0).sqrt()
+    }
 }
 
 /// A `[[power]]` grid addition.
@@ -100,8 +120,12 @@ pub struct Timing {
 pub struct PowerAddition {
     /// The addition's name, when it has one.
     pub name: Option<String>,
-    /// Index into `Scenario::regions` of the region it feeds.
+    /// Index into `Scenario::regions` of the region it feeds (for a site connection,
+    /// the site's region, whose figures include it).
     pub region: usize,
+    /// Index into `Scenario::sites` of the one site a dedicated connection feeds;
+    /// `None` for an addition to the region's shared pool.
+    pub site: Option<usize>,
     /// Grid power it adds, in MW.
     pub mw: f64,
     /// When it comes online and how likely it is to.
@@ -126,8 +150,12 @@ pub struct Site {
     pub region: usize,
     /// IT capacity, in MW.
     pub it_mw: f64,
-    /// Power usage effectiveness: facility power per unit of IT power.
-    pub pue: f64,
+    /// Power usage effectiveness: facility power per unit of IT power (a fixed value
+    /// draws nothing; a distribution is drawn once per run, clamped to at least 1).
+    pub pue: Dist,
+    /// Whether the site has dedicated connections (`[[power]] site = ...`): it then
+    /// draws only from them, never from its region's pool.
+    pub dedicated: bool,
     /// Time from a lot's placement to its commissioning, in months.
     pub install_months: Dist,
     /// When the site is ready for chips and how likely it is to be.
@@ -138,6 +166,12 @@ impl Site {
     /// The site's IT capacity: `it_mw`, typed.
     pub fn it_capacity(&self) -> Mw {
         Mw(self.it_mw)
+    }
+
+    /// The PUE a plan reads (figures and warnings): the fixed value, or the mean of a
+    /// distribution, never below 1.
+    pub fn planned_pue(&self) -> f64 {
+        self.pue.mean().max(1.0)
     }
 }
 
@@ -160,6 +194,41 @@ pub struct Delivery {
     pub candidate_regions: Vec<usize>,
     /// When it arrives and how likely it is to.
     pub timing: Timing,
+    /// Placed all at once into one site, or not at all.
+    pub whole: bool,
+    /// Index into `Scenario::budgets` of the line that pays for it, if any.
+    pub budget: Option<usize>,
+    /// For chips already running at the start: the month index (<= 0) they were
+    /// commissioned, from which their age counts.
+    pub installed_month: Option<f64>,
+}
+
+impl Delivery {
+    /// Whether the chips were already installed at the start.
+    pub fn is_installed(&self) -> bool {
+        self.installed_month.is_some()
+    }
+}
+
+/// A `[[factors]]` shared cause of delay.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Factor {
+    /// The factor's name (also the key of its random stream).
+    pub name: String,
+    /// What the factor stands for, if the scenario says.
+    pub description: Option<String>,
+}
+
+/// A `[[budgets]]` line that pays for deliveries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Budget {
+    /// The line's name.
+    pub name: String,
+    /// Money appropriated: (month index, USD), ascending, one entry per month (years
+    /// before the start are summed at month 0).
+    pub appropriations: Vec<(f64, f64)>,
+    /// Everything the line will ever get, in USD (years after the horizon included).
+    pub total_usd: f64,
 }
 
 /// A `[[shocks]]` supply disruption.
@@ -207,6 +276,8 @@ pub struct Scenario {
     pub(crate) sites: Vec<Site>,
     pub(crate) deliveries: Vec<Delivery>,
     pub(crate) shocks: Vec<Shock>,
+    pub(crate) factors: Vec<Factor>,
+    pub(crate) budgets: Vec<Budget>,
 }
 
 impl Scenario {
@@ -277,6 +348,18 @@ impl Scenario {
     /// Supply shocks.
     pub fn shocks(&self) -> &[Shock] {
         &self.shocks
+    }
+    /// Shared factors of delay.
+    pub fn factors(&self) -> &[Factor] {
+        &self.factors
+    }
+    /// Budget lines.
+    pub fn budgets(&self) -> &[Budget] {
+        &self.budgets
+    }
+    /// Whether any region prices electricity.
+    pub fn has_electricity_prices(&self) -> bool {
+        self.regions.iter().any(|r| r.electricity_usd_per_mwh.is_some())
     }
     /// Owners, in order of first appearance.
     pub fn owners(&self) -> &[String] {

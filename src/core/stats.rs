@@ -50,16 +50,26 @@ pub enum PerRun {
     StrandedChipMonths,
     /// Price of waiting chips, summed over months (USD-months).
     StrandedCapitalUsdMonths,
+    /// Facility energy in the last 12 months to the horizon, TWh (MODEL.md 9.5).
+    EnergyTwhLast12Months,
+    /// Cost of that energy, USD.
+    ElectricityUsdLast12Months,
+    /// Capex plus electricity to the horizon per PFLOP/s-year of compute delivered
+    /// (+infinity when the run had no compute).
+    UsdPerPflopsYear,
 }
 
 impl PerRun {
     /// Every per-run quantity, in storage order.
-    pub const ALL: [PerRun; 5] = [
+    pub const ALL: [PerRun; 8] = [
         PerRun::Month50pct,
         PerRun::Month90pct,
         PerRun::PowerFirstBinds,
         PerRun::StrandedChipMonths,
         PerRun::StrandedCapitalUsdMonths,
+        PerRun::EnergyTwhLast12Months,
+        PerRun::ElectricityUsdLast12Months,
+        PerRun::UsdPerPflopsYear,
     ];
 
     /// Number of per-run quantities.
@@ -77,12 +87,26 @@ impl PerRun {
         let first_month =
             |share: f64| never((0..record.months()).find(|&m| record.get(m, Series::Operational) >= share * ordered));
         let total = |s: Series| (0..record.months()).map(|m| record.get(m, s)).sum::<f64>();
+        let horizon = record.months() - 1;
+        // "Last 12 months": the cumulative figure at H less its value at max(0, H - 12).
+        let last_12 = |s: Series| record.get(horizon, s) - record.get(horizon.saturating_sub(12), s);
         match self {
             PerRun::Month50pct => first_month(0.5),
             PerRun::Month90pct => first_month(0.9),
             PerRun::PowerFirstBinds => never(record.binding.iter().position(|&b| b == Binding::Power)),
             PerRun::StrandedChipMonths => total(Series::Waiting),
             PerRun::StrandedCapitalUsdMonths => total(Series::StrandedCapitalUsd),
+            PerRun::EnergyTwhLast12Months => last_12(Series::EnergyMwh) / 1e6,
+            PerRun::ElectricityUsdLast12Months => last_12(Series::ElectricityUsd),
+            PerRun::UsdPerPflopsYear => {
+                let compute = record.get(horizon, Series::ComputePflopsYears);
+                let usd = record.get(horizon, Series::CapexUsd) + record.get(horizon, Series::ElectricityUsd);
+                if compute > 0.0 {
+                    usd / compute
+                } else {
+                    f64::INFINITY
+                }
+            }
         }
     }
 }
@@ -231,6 +255,8 @@ impl Aggregate {
         let cells = self.cells.iter().map(Stats::of).collect();
         let binding_share = self.binding.iter().map(|c| c.map(|n| n as f64 / runs)).collect();
         let horizon = self.months - 1;
+        let at_horizon = |s: Series| Stats::of(&self.cells[horizon * self.series + s.index()]);
+        let priced = scenario.has_electricity_prices();
         let headline = Headline {
             ordered_chips: scenario.ordered_chips(),
             operational_at_horizon: Stats::of(&self.cells[horizon * self.series + Series::Operational.index()]),
@@ -242,6 +268,19 @@ impl Aggregate {
             stranded_capital_usd_months: scenario
                 .has_prices()
                 .then(|| Stats::of(self.sketch(PerRun::StrandedCapitalUsdMonths))),
+            energy_twh_last_12_months: Stats::of(self.sketch(PerRun::EnergyTwhLast12Months)),
+            electricity_usd_last_12_months: priced.then(|| Stats::of(self.sketch(PerRun::ElectricityUsdLast12Months))),
+            capex_usd_at_horizon: scenario.has_prices().then(|| at_horizon(Series::CapexUsd)),
+            usd_per_pflops_year: (priced || scenario.has_prices())
+                .then(|| Stats::of_unbounded(self.sketch(PerRun::UsdPerPflopsYear))),
+            electricity_priced_share: priced.then(|| {
+                let all = at_horizon(Series::EnergyMwh).mean;
+                if all > 0.0 {
+                    at_horizon(Series::PricedEnergyMwh).mean / all
+                } else {
+                    0.0
+                }
+            }),
             target: scenario.target().map(|t| TargetResult {
                 operational: t.operational,
                 by_month: t.by_month,
@@ -268,6 +307,17 @@ impl Stats {
             *p = sketch.percentile(q).unwrap_or(0.0);
         }
         Stats { mean: sketch.mean(), percentiles }
+    }
+    /// Like `of`, for a quantity that may be +infinity: percentiles that touch an
+    /// infinite run, and the mean when any run is infinite, are +infinity (written
+    /// `null`).
+    fn of_unbounded(sketch: &Sketch) -> Stats {
+        let mut percentiles = [f64::INFINITY; 7];
+        for (p, q) in percentiles.iter_mut().zip(PERCENTILES) {
+            *p = sketch.percentile(q).unwrap_or(f64::INFINITY);
+        }
+        let mean = if sketch.infinite_count() > 0 { f64::INFINITY } else { sketch.mean() };
+        Stats { mean, percentiles }
     }
     /// The 10th percentile.
     pub fn p10(&self) -> f64 {
@@ -361,6 +411,18 @@ pub struct Headline {
     pub stranded_chip_months: Stats,
     /// Capital of waiting chips summed over the sampled months, in USD-months; `None` when no chip has a price.
     pub stranded_capital_usd_months: Option<Stats>,
+    /// Facility energy in the last 12 months to the horizon, TWh.
+    pub energy_twh_last_12_months: Stats,
+    /// Its cost, USD; `None` when no region prices electricity.
+    pub electricity_usd_last_12_months: Option<Stats>,
+    /// Price of the chips delivered by the horizon, USD; `None` when no chip has a price.
+    pub capex_usd_at_horizon: Option<Stats>,
+    /// Capex plus electricity per PFLOP/s-year of compute to the horizon, USD (+infinity
+    /// for a run with no compute); `None` when nothing has a price.
+    pub usd_per_pflops_year: Option<Stats>,
+    /// Share of all runs' energy to the horizon that had a price; `None` when no region
+    /// prices electricity.
+    pub electricity_priced_share: Option<f64>,
     /// The chance of meeting `[target]`, when the scenario sets one.
     pub target: Option<TargetResult>,
 }

@@ -93,7 +93,14 @@ fn stretch_around(share: &[f64], peak: usize, level: f64) -> (usize, usize) {
 /// Share of runs from which a constraint counts as binding "in a sizeable share of runs".
 pub const BINDS_THRESHOLD: f64 = 0.10;
 
-/// One clause per constraint (power, then space) on when it binds, and one on how often
+/// The constraints a scenario's "what binds" text speaks of, in `Binding::ALL` order:
+/// power and space always, money only where deliveries wait for a budget line.
+pub fn limits_of(scenario: &Scenario) -> impl Iterator<Item = Binding> + '_ {
+    Binding::limits().filter(|&b| b != Binding::Money || !scenario.budgets().is_empty())
+}
+
+/// One clause per constraint (power, space, then money where the scenario has budget
+/// lines) on when it binds, and one on how often
 /// nothing waits, e.g. "power binds in 62% of runs at its peak (2028-11), in most runs
 /// from 2028-03 to 2029-11": the window is the unbroken stretch of months around the
 /// peak in which the constraint binds in at least half the runs (at least 10% when the
@@ -101,7 +108,7 @@ pub const BINDS_THRESHOLD: f64 = 0.10;
 pub fn binding_clauses(scenario: &Scenario, summary: &Summary) -> Vec<String> {
     let date = |m: usize| scenario.date_of(m as u32);
     let mut clauses = Vec::new();
-    for b in Binding::limits() {
+    for b in limits_of(scenario) {
         let name = b.label();
         let share: Vec<f64> = summary.binding_over_time(b).collect();
         let (peak_month, peak) =

@@ -6,7 +6,7 @@
 //! Per-month series are declared once in `core::metrics::Series` (name, unit); this
 //! module formats values of either by their [`Unit`].
 
-use super::format::{format_compact, format_thousands};
+use super::format::{format_compact, format_thousands, trim_decimals};
 use crate::core::metrics::Unit;
 use crate::core::scenario::Scenario;
 use crate::core::stats::{Headline, Reached, Stats, TargetResult};
@@ -39,6 +39,14 @@ pub enum Figure {
     StrandedChipMonths,
     /// Price of waiting chips, summed over months (when prices are set).
     StrandedCapitalUsdMonths,
+    /// Facility energy in the last 12 months to the horizon, TWh.
+    EnergyLast12Months,
+    /// Its cost, USD (when a region prices electricity).
+    ElectricityLast12Months,
+    /// Price of the chips delivered by the horizon, USD (when prices are set).
+    CapexAtHorizon,
+    /// Capex plus electricity per PFLOP/s-year of compute to the horizon, USD.
+    UsdPerPflopsYear,
     /// The chance that `[target]` is met (when a target is set).
     Target,
 }
@@ -67,10 +75,13 @@ pub struct FigureDef {
     pub compare_note: &'static str,
     /// Whether `sweep.csv` has columns for it.
     pub in_sweep: bool,
+    /// Whether the console summary gives it a row of its own (the energy and cost
+    /// figures share one line instead, see `io::tables::console`).
+    pub own_console_row: bool,
 }
 
 /// Every headline figure, in the order every writer shows them.
-pub const FIGURES: [FigureDef; 8] = [
+pub const FIGURES: [FigureDef; 12] = [
     FigureDef {
         figure: Figure::OperationalAtHorizon,
         key: "operational_at_horizon",
@@ -82,6 +93,7 @@ pub const FIGURES: [FigureDef; 8] = [
         compare: "operational chips at horizon (P10 / P50 / P90)",
         compare_note: "<br><small>horizon {horizon}</small>",
         in_sweep: true,
+        own_console_row: true,
     },
     FigureDef {
         figure: Figure::ComputeAtHorizon,
@@ -94,6 +106,7 @@ pub const FIGURES: [FigureDef; 8] = [
         compare: "compute at horizon, PFLOP/s",
         compare_note: "",
         in_sweep: true,
+        own_console_row: true,
     },
     FigureDef {
         figure: Figure::Month50pctOperational,
@@ -106,6 +119,7 @@ pub const FIGURES: [FigureDef; 8] = [
         compare: "50% of ordered chips operational",
         compare_note: "",
         in_sweep: true,
+        own_console_row: true,
     },
     FigureDef {
         figure: Figure::Month90pctOperational,
@@ -118,6 +132,7 @@ pub const FIGURES: [FigureDef; 8] = [
         compare: "90% of ordered chips operational",
         compare_note: "",
         in_sweep: true,
+        own_console_row: true,
     },
     FigureDef {
         figure: Figure::PowerFirstBinds,
@@ -130,6 +145,7 @@ pub const FIGURES: [FigureDef; 8] = [
         compare: "power first binds",
         compare_note: "",
         in_sweep: true,
+        own_console_row: true,
     },
     FigureDef {
         figure: Figure::StrandedChipMonths,
@@ -142,6 +158,7 @@ pub const FIGURES: [FigureDef; 8] = [
         compare: "stranded chip-months",
         compare_note: "",
         in_sweep: true,
+        own_console_row: true,
     },
     FigureDef {
         figure: Figure::StrandedCapitalUsdMonths,
@@ -154,6 +171,59 @@ pub const FIGURES: [FigureDef; 8] = [
         compare: "stranded capital, USD-months",
         compare_note: "",
         in_sweep: false,
+        own_console_row: true,
+    },
+    FigureDef {
+        figure: Figure::EnergyLast12Months,
+        key: "energy_twh_last_12_months",
+        kind: FigureKind::Distribution,
+        unit: Unit::Twh,
+        label: "Facility energy in the 12 months to {horizon}, TWh",
+        console: "energy, last 12 months (TWh)",
+        console_note: "",
+        compare: "energy in the last 12 months, TWh",
+        compare_note: "",
+        in_sweep: true,
+        own_console_row: false,
+    },
+    FigureDef {
+        figure: Figure::ElectricityLast12Months,
+        key: "electricity_usd_last_12_months",
+        kind: FigureKind::Distribution,
+        unit: Unit::Usd,
+        label: "Electricity cost in the 12 months to {horizon}, USD",
+        console: "electricity",
+        console_note: "",
+        compare: "electricity cost in the last 12 months, USD",
+        compare_note: "",
+        in_sweep: true,
+        own_console_row: false,
+    },
+    FigureDef {
+        figure: Figure::CapexAtHorizon,
+        key: "capex_usd_at_horizon",
+        kind: FigureKind::Distribution,
+        unit: Unit::Usd,
+        label: "Chips bought by {horizon} (capex), USD",
+        console: "capex",
+        console_note: "",
+        compare: "capex at horizon, USD",
+        compare_note: "",
+        in_sweep: true,
+        own_console_row: false,
+    },
+    FigureDef {
+        figure: Figure::UsdPerPflopsYear,
+        key: "usd_per_pflops_year",
+        kind: FigureKind::Distribution,
+        unit: Unit::Usd,
+        label: "Capex and electricity per PFLOP/s-year delivered to {horizon}, USD",
+        console: "per PFLOP/s-year",
+        console_note: "",
+        compare: "USD per PFLOP/s-year delivered",
+        compare_note: "",
+        in_sweep: true,
+        own_console_row: false,
     },
     FigureDef {
         figure: Figure::Target,
@@ -166,6 +236,7 @@ pub const FIGURES: [FigureDef; 8] = [
         compare: "target met",
         compare_note: "",
         in_sweep: true,
+        own_console_row: true,
     },
 ];
 
@@ -193,6 +264,10 @@ impl Figure {
             Figure::PowerFirstBinds => Some(MonthReached(&h.power_first_binds)),
             Figure::StrandedChipMonths => Some(Distribution(&h.stranded_chip_months)),
             Figure::StrandedCapitalUsdMonths => h.stranded_capital_usd_months.as_ref().map(Distribution),
+            Figure::EnergyLast12Months => Some(Distribution(&h.energy_twh_last_12_months)),
+            Figure::ElectricityLast12Months => h.electricity_usd_last_12_months.as_ref().map(Distribution),
+            Figure::CapexAtHorizon => h.capex_usd_at_horizon.as_ref().map(Distribution),
+            Figure::UsdPerPflopsYear => h.usd_per_pflops_year.as_ref().map(Distribution),
             Figure::Target => h.target.as_ref().map(Probability),
         }
     }
@@ -236,7 +311,9 @@ impl<'a> Context<'a> {
 /// compact (`$1.25B`), everything else with thousands separators.
 pub fn human(unit: Unit, v: f64) -> String {
     match unit {
+        _ if !v.is_finite() => "n/a".to_string(),
         Unit::Usd => format!("${}", format_compact(v)),
+        Unit::Twh => trim_decimals(v, 2),
         _ => format_thousands(v),
     }
 }

@@ -52,7 +52,7 @@ fn unknown_key_lists_the_allowed_keys() {
     check(
         |t| t.replace("grid_mw = 1000.0", "grid_mw = 1000.0\ncolour = \"red\""),
         Some((17, 1)),
-        "unknown key `colour`: the keys allowed here are `name`, `grid_mw`",
+        "unknown key `colour`: the keys allowed here are `name`, `grid_mw`, `electricity_usd_per_mwh`",
     );
 }
 

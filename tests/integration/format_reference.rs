@@ -110,7 +110,10 @@ fn declared_facts_agree_with_validation() {
                 t.remove(key.name);
             }));
             let missing = format!("is missing the required key `{}`", key.name);
-            if key.required {
+            if !key.one_of.is_empty() {
+                let both = |e: &String| e.contains(&format!("`{}`", key.name));
+                assert!(removed.as_ref().is_err_and(both), "{at} is needed unless `{}`: {removed:?}", key.one_of);
+            } else if key.required {
                 assert!(
                     removed.as_ref().is_err_and(|e| e.contains(&missing)),
                     "{at} is declared required: {removed:?}"
@@ -118,9 +121,10 @@ fn declared_facts_agree_with_validation() {
             } else {
                 assert!(removed.is_ok(), "{at} is declared optional: {removed:?}");
             }
-            let example = load(&edited(section.name, |t| {
-                t.insert(key.name.into(), value(key.example));
-            }));
+            let mut with_context = starter();
+            example_context(&mut with_context, section.name, key.name);
+            item(&mut with_context, section.name).insert(key.name.into(), value(key.example));
+            let example = load(&with_context);
             assert!(example.is_ok(), "{at}: the example {} is refused: {example:?}", key.example);
             if !key.default.is_empty() {
                 let with_default = load(&edited(section.name, |t| {
@@ -151,6 +155,33 @@ fn declared_facts_agree_with_validation() {
         }
     }
     assert!(!baseline.is_empty());
+}
+
+/// What the starter must say before the example of `section.key` can stand: the other
+/// key of a pair removed, a delay to correlate, a price to pay with, a site ready at the
+/// start for installed chips.
+fn example_context(doc: &mut toml::Table, section: &str, key: &str) {
+    let start = doc["scenario"]["start"].clone();
+    let site = doc["sites"][0]["name"].clone();
+    match (section, key) {
+        ("power", "site") => {
+            item(doc, section).remove("region");
+        }
+        ("deliveries", "installed") => {
+            let d = item(doc, section);
+            d.remove("arrive");
+            d.insert("site".into(), site);
+            item(doc, "sites").insert("ready".into(), start);
+        }
+        ("deliveries", "budget") => {
+            item(doc, "chips").insert("price_usd".into(), toml::Value::Float(30000.0));
+        }
+        (_, "factors") => {
+            item(doc, section)
+                .insert("delay_months".into(), value(r#"{ dist = "pert", min = 0, mode = 3, max = 12 }"#));
+        }
+        _ => {}
+    }
 }
 
 /// The declared bounds are accepted and the values just past them refused, naming the key.

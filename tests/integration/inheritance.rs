@@ -112,7 +112,7 @@ ready = "2026-02"
     assert_eq!(s.sites().len(), 2);
     assert_eq!(s.sites()[0].name, "S1", "a merged item keeps its place");
     assert_eq!(s.sites()[0].it_mw, 5.0);
-    assert_eq!(s.sites()[0].pue, 1.5);
+    assert_eq!(s.sites()[0].pue, buildout::core::dist::Dist::Fixed(1.5));
     assert_eq!(s.sites()[1].name, "S2");
 }
 

@@ -4,7 +4,7 @@
 //! every seed, and an allocation pass that skips only what cannot change.
 
 use buildout::core::ensemble::{simulate, Silent};
-use buildout::core::metrics::{Binding, Series};
+use buildout::core::metrics::Series;
 use buildout::core::run::{run_one, run_with, NoTrace, RunObserver, RunRecord, TraceRow, Workspace};
 use buildout::core::scenario::Scenario;
 use buildout::io::scenario::load_str;
@@ -256,7 +256,7 @@ proptest! {
         let clauses = buildout::io::brief::binding_clauses(&s, &summary);
         let month_of = |d: &str| (0..summary.months).find(|&m| s.date_of(m as u32).to_string() == d);
         let after = |clause: &str, key: &str| clause.split(key).nth(1).map(|r| r[..7].to_string());
-        for (b, clause) in Binding::limits().zip(&clauses) {
+        for (b, clause) in buildout::io::brief::limits_of(&s).zip(&clauses) {
             let share: Vec<f64> = summary.binding_over_time(b).collect();
             let max = share.iter().copied().fold(0.0, f64::max);
             if clause.contains("under 10% of runs in every month") {

@@ -14,7 +14,10 @@ fn trace_lists_events_in_order_with_the_state_after_each() {
     let mut lines = text.lines();
     assert_eq!(
         lines.next(),
-        Some("time,date,kind,item,outcome,chips,placed,waiting,installing,operational,lost,headroom_mw:r1")
+        Some(
+            "time,date,kind,item,outcome,chips,placed,waiting,installing,operational,lost,headroom_mw:r1,\
+             repairing,awaiting_funds,energy_draw_mw"
+        )
     );
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
     let times: Vec<f64> = rows.iter().map(|r| r[0].parse().unwrap()).collect();
@@ -30,7 +33,9 @@ fn trace_lists_events_in_order_with_the_state_after_each() {
     // Month 6: sub A adds 10 MW, which places 4,000 more chips and leaves no headroom.
     let sub_a = rows.iter().find(|r| r[2] == "power_online" && r[3] == "sub A").expect("sub A row");
     assert_eq!(sub_a[0], "6");
-    assert_eq!(&sub_a[6..], ["4000", "6000", "4000", "40000", "0", "0"]);
+    // Only the 40,000 operational chips draw energy: they fill the first 100 MW (the
+    // 4,000 installing ones hold their slot but draw nothing yet).
+    assert_eq!(&sub_a[6..], ["4000", "6000", "4000", "40000", "0", "0", "0", "0", "100"]);
     // sub C never happens (probability 0), and there is one tick per month 1..11.
     assert!(!rows.iter().any(|r| r[3] == "sub C"));
     assert_eq!(rows.iter().filter(|r| r[2] == "month_tick").count(), 11);

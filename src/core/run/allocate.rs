@@ -50,13 +50,27 @@ impl Engine<'_> {
         self.ws.region_used[region] = self.region_used_facility(region);
     }
 
-    /// Facility power drawn by the chips of every site of `region`.
+    /// Facility power drawn from `region`'s shared pool: the chips of its sites without
+    /// dedicated connections (9.3).
     #[inline]
     pub(super) fn region_used_facility(&self, region: usize) -> Kw {
         self.ws.region_sites[region]
             .iter()
-            .map(|&i| self.ws.site_used_it[i as usize] * self.s.sites[i as usize].pue)
+            .filter(|&&i| !self.s.sites[i as usize].dedicated)
+            .map(|&i| self.ws.site_used_it[i as usize] * self.ws.site_pue[i as usize])
             .sum()
+    }
+
+    /// Facility power free where `site` draws from: its own connections, or its
+    /// region's pool.
+    #[inline]
+    pub(super) fn power_headroom(&self, site: usize) -> Kw {
+        let st = &self.s.sites[site];
+        if st.dedicated {
+            self.ws.site_grid[site] - self.ws.site_used_it[site] * self.ws.site_pue[site]
+        } else {
+            self.ws.grid[st.region] - self.ws.region_used[st.region]
+        }
     }
 
     /// Chips of `chip` that fit in `site` by IT capacity.
@@ -66,13 +80,71 @@ impl Engine<'_> {
         fit(st.it_capacity().to_kw() - self.ws.site_used_it[site], self.s.chips[chip].power())
     }
 
-    /// Chips of `chip` that fit in `site` by IT capacity, and by its region's power.
+    /// Chips of `chip` that fit in `site` by IT capacity, and by the power it draws from.
     fn room(&self, site: usize, chip: usize) -> (u64, u64) {
+        let power = self.s.chips[chip].power();
+        (self.it_room(site, chip), fit(self.power_headroom(site), power * self.ws.site_pue[site]))
+    }
+
+    /// Chips of delivery `d` that `site` takes now (4.6 with 9.4): the whole rest of the
+    /// lot when it fits, else whole blocks only, and nothing for a `whole` delivery
+    /// that does not fit at once.
+    fn chips_to_place(&self, d: usize, site: usize) -> u64 {
+        let delivery = &self.s.deliveries[d];
+        let (by_space, by_power) = self.room(site, delivery.chip);
+        let (room, waiting) = (by_space.min(by_power), self.ws.waiting[d]);
+        let block = self.s.chips[delivery.chip].block;
+        if room >= waiting {
+            waiting
+        } else if delivery.whole {
+            0
+        } else {
+            block * (room / block)
+        }
+    }
+
+    /// Places what `site` takes of delivery `d` as a lot: installing until the site's
+    /// lag has passed, or, for chips installed before the start (`at_start`),
+    /// operational at once. Returns the chips placed.
+    pub(super) fn place(&mut self, time: f64, d: usize, site: usize, at_start: bool) -> u64 {
         let s = self.s;
-        let st = &s.sites[site];
-        let power = s.chips[chip].power();
-        let region_headroom = self.ws.grid[st.region] - self.ws.region_used[st.region];
-        (self.it_room(site, chip), fit(region_headroom, power * st.pue))
+        let k = self.chips_to_place(d, site);
+        if k == 0 {
+            return 0;
+        }
+        let chip = s.deliveries[d].chip;
+        self.ws.waiting[d] -= k;
+        let l = self.ws.lots.len() as u32;
+        let lot = Lot { delivery: d as u32, chip: chip as u32, site: site as u32, count: k, group: NO_GROUP };
+        self.ws.lots.push(lot);
+        self.ws.site_chips[site * s.chips.len() + chip] += k;
+        self.ws.site_used_it[site] = used_it(s, &self.ws.site_chips, site);
+        self.site_changed(site);
+        if at_start {
+            self.mark_operational(&lot, k);
+            let aged_from = s.deliveries[d].installed_month.unwrap_or(time);
+            self.join_group(time, aged_from, l, &lot);
+        } else {
+            self.ws.installing_by_chip[chip] += k;
+            self.push(time + self.ws.install_months[site], d as u32, Event::Commissioning(l));
+        }
+        if self.ws.waiting[d] == 0 {
+            self.leave_waiting(d as u32);
+        }
+        k
+    }
+
+    /// Takes delivery `d`, none of whose chips wait any more, out of the waiting order.
+    fn leave_waiting(&mut self, d: u32) {
+        let arrival = &self.ws.arrival_month;
+        let order = &mut self.ws.waiting_order;
+        let pos = order.partition_point(|&w| arrives_before(arrival, w, d));
+        // The list is kept in waiting order, so `pos` is the delivery's place; the
+        // search below only guards that invariant.
+        let pos = if order.get(pos) == Some(&d) { Some(pos) } else { order.iter().position(|&w| w == d) };
+        if let Some(pos) = pos {
+            order.remove(pos);
+        }
     }
 
     /// Section 4.6: places waiting lots, oldest arrival first, into candidate sites. Only
@@ -98,48 +170,12 @@ impl Engine<'_> {
             if self.ws.waiting[d] == 0 {
                 continue;
             }
-            let delivery = &s.deliveries[d];
-            for &site in &delivery.candidates {
+            for &site in &s.deliveries[d].candidates {
                 if self.ws.waiting[d] == 0 {
                     break;
                 }
-                if !self.ws.site_ready[site] {
-                    continue;
-                }
-                let (by_space, by_power) = self.room(site, delivery.chip);
-                let k = self.ws.waiting[d].min(by_space).min(by_power);
-                if k == 0 {
-                    continue;
-                }
-                self.ws.waiting[d] -= k;
-                placed_total += k;
-                let lot = self.ws.lots.len() as u32;
-                self.ws.lots.push(Lot {
-                    delivery: d as u32,
-                    chip: delivery.chip as u32,
-                    site: site as u32,
-                    count: k,
-                    group: NO_GROUP,
-                });
-                self.ws.installing_by_chip[delivery.chip] += k;
-                self.ws.site_chips[site * s.chips.len() + delivery.chip] += k;
-                self.ws.site_used_it[site] = used_it(s, &self.ws.site_chips, site);
-                self.site_changed(site);
-                self.push(time + self.ws.install_months[site], d as u32, Event::Commissioning(lot));
-            }
-            if self.ws.waiting[d] == 0 {
-                let arrival = &self.ws.arrival_month;
-                let order = &mut self.ws.waiting_order;
-                let pos = order.partition_point(|&w| arrives_before(arrival, w, d as u32));
-                // The list is kept in waiting order, so `pos` is the delivery's place; the
-                // search below only guards that invariant.
-                let pos = if order.get(pos) == Some(&(d as u32)) {
-                    Some(pos)
-                } else {
-                    order.iter().position(|&w| w as usize == d)
-                };
-                if let Some(pos) = pos {
-                    order.remove(pos);
+                if self.ws.site_ready[site] {
+                    placed_total += self.place(time, d, site, false);
                 }
             }
         }

@@ -1,34 +1,56 @@
 //! Attrition (MODEL.md section 4.5): commissioned lots join groups of interchangeable
-//! chips, each month every group loses a binomial draw of chips, and retiring or failed
-//! chips free their site's space and their region's power.
+//! chips, each month every group loses a binomial draw of chips (repaired under warranty,
+//! MODEL.md 9.2, else lost), and retiring or lost chips free their site's space and
+//! their region's power.
 
 use super::allocate::used_it;
 use super::engine::{Engine, Event};
-use super::workspace::{Group, Lot, NO_GROUP};
+use super::workspace::{Group, Lot, RepairBatch, NO_GROUP};
 use crate::core::scenario::Scenario;
 
-impl Engine<'_> {
+impl<'a> Engine<'a> {
     /// Puts the just-commissioned lot `l` into its attrition group: a group of its own if
-    /// it retires inside the horizon (scheduling the retirement), else the pooled group
-    /// of its (site, chip type).
-    pub(super) fn join_group(&mut self, time: f64, l: u32, lot: &Lot) {
+    /// it retires inside the horizon (scheduling the retirement) or is still under
+    /// warranty (it joins its pooled group when the warranty ends), else the pooled
+    /// group of its (site, chip type). `aged_from` is when the lot's age starts: its
+    /// commissioning, or its `installed` month.
+    pub(super) fn join_group(&mut self, time: f64, aged_from: f64, l: u32, lot: &Lot) {
         let s: &Scenario = self.s;
-        let (chip, count) = (lot.chip as usize, lot.count);
-        let retires_at = s.chips[chip].life_months.map(|life| time + life);
+        let chip = &s.chips[lot.chip as usize];
+        let horizon = f64::from(s.horizon_month);
+        let retires_at = chip.life_months.map(|life| aged_from + life);
+        let warranty_until = aged_from + chip.warranty_months;
+        // Only ticks after `time` can repair: a warranty that ended by now is none.
+        let in_warranty = chip.warranty_months > 0.0 && warranty_until > time;
         let group = match retires_at {
-            Some(t) if t <= f64::from(s.horizon_month) => {
-                self.push(t, lot.delivery, Event::Retirement(l));
-                self.new_group(lot)
+            Some(t) if t <= horizon => {
+                // A life that ended before now (installed long ago) ends now.
+                self.push(t.max(time), lot.delivery, Event::Retirement(l));
+                self.new_group(lot, l, warranty_until)
             }
-            _ => {
-                let slot = lot.site as usize * s.chips.len() + chip;
-                if self.ws.pooled_group[slot] == NO_GROUP {
-                    self.ws.pooled_group[slot] = self.new_group(lot);
-                }
-                self.ws.pooled_group[slot]
+            _ if in_warranty => {
+                let g = self.new_group(lot, l, warranty_until);
+                self.ws.warranty_groups.push(g);
+                g
             }
+            _ => self.pooled_group(lot),
         };
         self.ws.lots[l as usize].group = group;
+        self.add_operational(group, lot.count);
+    }
+
+    /// The group that pools the lots of `lot`'s (site, chip type) out of warranty that
+    /// never retire inside the horizon, formed on first use.
+    fn pooled_group(&mut self, lot: &Lot) -> u32 {
+        let slot = lot.site as usize * self.s.chips.len() + lot.chip as usize;
+        if self.ws.pooled_group[slot] == NO_GROUP {
+            self.ws.pooled_group[slot] = self.new_group(lot, NO_GROUP, f64::NEG_INFINITY);
+        }
+        self.ws.pooled_group[slot]
+    }
+
+    /// Adds `count` operational chips to a group, listing it for attrition if it was empty.
+    fn add_operational(&mut self, group: u32, count: u64) {
         let g = &mut self.ws.groups[group as usize];
         let was_empty = g.count == 0;
         g.count += count;
@@ -41,18 +63,64 @@ impl Engine<'_> {
         }
     }
 
-    /// A new, empty attrition group for the chips of `lot`.
-    fn new_group(&mut self, lot: &Lot) -> u32 {
+    /// A new, empty attrition group for the chips of `lot` (of lot `l` alone, or of a
+    /// pool when `l` is `NO_GROUP`).
+    fn new_group(&mut self, lot: &Lot, l: u32, warranty_until: f64) -> u32 {
         let index = self.ws.groups.len() as u32;
-        self.ws.groups.push(Group { chip: lot.chip, site: lot.site, count: 0, p_zero: 1.0, p_zero_count: 0 });
+        self.ws.groups.push(Group {
+            chip: lot.chip,
+            site: lot.site,
+            count: 0,
+            repairing: 0,
+            warranty_until,
+            lot: l,
+            retired: false,
+            p_zero: 1.0,
+            p_zero_count: 0,
+        });
         index
+    }
+
+    /// `count` chips of `lot` become operational (commissioned, or back from repair).
+    pub(super) fn mark_operational(&mut self, lot: &Lot, count: u64) {
+        let nc = self.s.chips.len();
+        self.ws.operational_by_chip[lot.chip as usize] += count;
+        self.ws.site_operational[lot.site as usize * nc + lot.chip as usize] += count;
+        self.ws.rates_stale = true;
+    }
+
+    /// Groups in warranty whose warranty ended by `time` join their pooled group (their
+    /// lots never retire inside the horizon), so later ticks draw for them together.
+    fn end_warranties(&mut self, time: f64) {
+        let mut list = std::mem::take(&mut self.ws.warranty_groups);
+        list.retain(|&g| {
+            let group = self.ws.groups[g as usize];
+            if group.warranty_until > time {
+                return true;
+            }
+            let l = group.lot;
+            let lot = self.ws.lots[l as usize];
+            let pooled = self.pooled_group(&lot);
+            self.ws.lots[l as usize].group = pooled;
+            let own = &mut self.ws.groups[g as usize];
+            own.count = 0;
+            own.repairing = 0;
+            self.ws.operational_groups.retain(|&o| o != g);
+            self.ws.groups[pooled as usize].repairing += group.repairing;
+            self.add_operational(pooled, group.count);
+            false
+        });
+        self.ws.warranty_groups = list;
     }
 
     /// Section 4.5: each operational lot loses Binomial(n, monthly p) chips for good,
     /// drawn one group of lots at a time (`Group`). Groups are visited in the order they
     /// formed; groups with no operational chips draw nothing.
-    pub(super) fn attrition(&mut self) -> u64 {
+    pub(super) fn attrition(&mut self, time: f64) -> u64 {
         let mut total = 0;
+        if !self.ws.warranty_groups.is_empty() {
+            self.end_warranties(time);
+        }
         let mut ops = std::mem::take(&mut self.ws.operational_groups);
         for &g in &ops {
             let group = &mut self.ws.groups[g as usize];
@@ -70,7 +138,9 @@ impl Engine<'_> {
             }
             let rng = &mut self.ws.site_streams[group.site as usize];
             let failed = law.sample(rng, group.count, group.p_zero);
-            if failed > 0 {
+            if failed > 0 && group.warranty_until > time {
+                self.send_to_repair(time, g as usize, failed);
+            } else if failed > 0 {
                 self.take_out(g as usize, failed);
                 total += failed;
             }
@@ -80,6 +150,63 @@ impl Engine<'_> {
         ops.retain(|&g| groups[g as usize].count > 0);
         self.ws.operational_groups = ops;
         total
+    }
+
+    /// `n` failed chips of a group in warranty go for repair (9.2): out of service, but
+    /// they keep their slot; they come back at the repair-done event.
+    fn send_to_repair(&mut self, time: f64, g: usize, n: u64) {
+        let nc = self.s.chips.len();
+        let ws = &mut *self.ws;
+        let group = &mut ws.groups[g];
+        group.count -= n;
+        group.repairing += n;
+        let (chip, site, l) = (group.chip as usize, group.site as usize, group.lot);
+        ws.operational_by_chip[chip] -= n;
+        ws.repairing_by_chip[chip] += n;
+        ws.site_operational[site * nc + chip] -= n;
+        ws.rates_stale = true;
+        let batch = ws.repairs.len() as u32;
+        ws.repairs.push(RepairBatch { lot: l, count: n });
+        let delivery = ws.lots[l as usize].delivery;
+        let back = time + self.s.chips[chip].repair_months;
+        self.push(back, delivery, Event::RepairDone(batch));
+    }
+
+    /// Repaired chips of a batch return to service in their lot's group, unless the lot
+    /// retired meanwhile (its chips under repair retired with it).
+    pub(super) fn repair_done(&mut self, batch: u32) -> (&'a str, u64, &'static str) {
+        let RepairBatch { lot: l, count } = self.ws.repairs[batch as usize];
+        let lot = self.ws.lots[l as usize];
+        let name = self.s.deliveries[lot.delivery as usize].timing.stream_key.as_str();
+        let g = lot.group as usize;
+        if self.ws.groups[g].retired {
+            return (name, 0, "retired before repair");
+        }
+        self.ws.groups[g].repairing -= count;
+        self.ws.repairing_by_chip[lot.chip as usize] -= count;
+        self.mark_operational(&lot, count);
+        self.add_operational(g as u32, count);
+        (name, count, "repaired")
+    }
+
+    /// A retiring group's chips under repair leave for good with it; returns how many.
+    pub(super) fn retire_repairing(&mut self, g: usize) -> u64 {
+        let nc = self.s.chips.len();
+        let ws = &mut *self.ws;
+        let group = &mut ws.groups[g];
+        group.retired = true;
+        let n = std::mem::take(&mut group.repairing);
+        if n > 0 {
+            let (chip, site) = (group.chip as usize, group.site as usize);
+            ws.repairing_by_chip[chip] -= n;
+            ws.site_chips[site * nc + chip] -= n;
+            ws.lost += n;
+            if !ws.site_stale[site] {
+                ws.site_stale[site] = true;
+                ws.stale_sites.push(site as u32);
+            }
+        }
+        n
     }
 
     /// Takes `n` operational chips of a group out for good, freeing space and power at once.
@@ -98,6 +225,8 @@ impl Engine<'_> {
         let (chip, site) = (group.chip as usize, group.site as usize);
         ws.operational_by_chip[chip] -= n;
         ws.site_chips[site * nc + chip] -= n;
+        ws.site_operational[site * nc + chip] -= n;
+        ws.rates_stale = true;
         ws.lost += n;
         if !ws.site_stale[site] {
             ws.site_stale[site] = true;

@@ -4,9 +4,11 @@
 use super::allocate::arrives_before;
 use super::workspace::Workspace;
 use super::EventKind;
+use crate::core::dist::Dist;
 use crate::core::rng::{item_stream, StreamKind};
-use crate::core::scenario::{Scenario, ShockEffect};
+use crate::core::scenario::{Scenario, ShockEffect, Timing};
 use rand::Rng;
+use rand_distr::StandardNormal;
 
 /// One scheduled event; the number is the index of the item it concerns.
 #[derive(Debug, Clone, Copy)]
@@ -14,9 +16,12 @@ pub(super) enum Event {
     MonthTick,
     PowerOnline(u32),
     SiteReady(u32),
+    Installed(u32),
     ShockStart(u32),
     ShockEnd(u32),
+    Appropriation(u32),
     Retirement(u32),
+    RepairDone(u32),
     Commissioning(u32),
     DeliveryArrival(u32),
 }
@@ -28,9 +33,12 @@ impl Event {
             Event::MonthTick => EventKind::MonthTick,
             Event::PowerOnline(_) => EventKind::PowerOnline,
             Event::SiteReady(_) => EventKind::SiteReady,
+            Event::Installed(_) => EventKind::Installed,
             Event::ShockStart(_) => EventKind::ShockStart,
             Event::ShockEnd(_) => EventKind::ShockEnd,
+            Event::Appropriation(_) => EventKind::Appropriation,
             Event::Retirement(_) => EventKind::Retirement,
+            Event::RepairDone(_) => EventKind::RepairDone,
             Event::Commissioning(_) => EventKind::Commissioning,
             Event::DeliveryArrival(_) => EventKind::DeliveryArrival,
         }
@@ -56,10 +64,15 @@ impl<'a> Engine<'a> {
         for month in 1..=s.horizon_month {
             schedule(ws, f64::from(month), 0, Event::MonthTick);
         }
+        // Shared factors first: every item's delay may read them (9.1).
+        for (f, factor) in s.factors.iter().enumerate() {
+            let mut rng = item_stream(seed, run, StreamKind::Factor, &factor.name);
+            ws.factor_z[f] = rng.sample(StandardNormal);
+        }
         for (i, p) in s.power.iter().enumerate() {
             let mut rng = item_stream(seed, run, StreamKind::Power, &p.timing.stream_key);
             let happens = rng.gen::<f64>() < p.timing.probability;
-            let time = (p.timing.planned_month + p.timing.delay_months.sample(&mut rng)).max(0.0);
+            let time = (p.timing.planned_month + draw_delay(&p.timing, &mut rng, &ws.factor_z)).max(0.0);
             if happens {
                 schedule(ws, time, i, Event::PowerOnline(i as u32));
             }
@@ -67,20 +80,36 @@ impl<'a> Engine<'a> {
         for (i, site) in s.sites.iter().enumerate() {
             let mut rng = item_stream(seed, run, StreamKind::Site, &site.timing.stream_key);
             let happens = rng.gen::<f64>() < site.timing.probability;
-            let time = (site.timing.planned_month + site.timing.delay_months.sample(&mut rng)).max(0.0);
+            let time = (site.timing.planned_month + draw_delay(&site.timing, &mut rng, &ws.factor_z)).max(0.0);
             ws.install_months[i] = site.install_months.sample(&mut rng).max(0.0);
+            if !matches!(site.pue, Dist::Fixed(_)) {
+                // After the site's other draws; a fixed PUE draws nothing (9.6).
+                ws.site_pue[i] = site.pue.sample(&mut rng).max(1.0);
+            }
             if happens {
                 schedule(ws, time, i, Event::SiteReady(i as u32));
             }
             ws.site_streams.push(item_stream(seed, run, StreamKind::SiteOperations, &site.name));
         }
         for (i, d) in s.deliveries.iter().enumerate() {
+            if d.is_installed() {
+                // Already running: no draws, placed at t = 0 (9.7).
+                schedule(ws, 0.0, i, Event::Installed(i as u32));
+                continue;
+            }
             let mut rng = item_stream(seed, run, StreamKind::Delivery, &d.timing.stream_key);
             let happens = rng.gen::<f64>() < d.timing.probability;
-            let time = (d.timing.planned_month + d.timing.delay_months.sample(&mut rng)).max(0.0);
+            let time = (d.timing.planned_month + draw_delay(&d.timing, &mut rng, &ws.factor_z)).max(0.0);
             ws.probability_cancelled[i] = !happens;
             // A cancelled delivery still gets its event: it enters `cancelled` then (8.12).
             schedule(ws, time, i, Event::DeliveryArrival(i as u32));
+        }
+        for (b, budget) in s.budgets.iter().enumerate() {
+            for &(month, usd) in &budget.appropriations {
+                let index = ws.appropriations.len();
+                ws.appropriations.push((b as u32, usd));
+                schedule(ws, month, b, Event::Appropriation(index as u32));
+            }
         }
         for (i, shock) in s.shocks.iter().enumerate() {
             let mut rng = item_stream(seed, run, StreamKind::Shock, &shock.stream_key);
@@ -107,13 +136,19 @@ impl<'a> Engine<'a> {
     pub(super) fn handle(&mut self, time: f64, event: Event) -> (&'a str, u64, &'static str) {
         let s: &'a Scenario = self.s;
         match event {
-            Event::MonthTick => ("", self.attrition(), "failed"),
+            Event::MonthTick => ("", self.attrition(time), "failed"),
             Event::PowerOnline(i) => {
                 let p = &s.power[i as usize];
-                self.ws.grid[p.region] += p.power().to_kw();
+                match p.site {
+                    Some(site) => self.ws.site_grid[site] += p.power().to_kw(),
+                    None => self.ws.grid[p.region] += p.power().to_kw(),
+                }
                 self.gained_room(p.region);
                 (p.timing.stream_key.as_str(), 0, "online")
             }
+            Event::Installed(i) => self.install_at_start(time, i),
+            Event::Appropriation(k) => self.appropriate(time, k),
+            Event::RepairDone(b) => self.repair_done(b),
             Event::SiteReady(i) => {
                 self.ws.site_ready[i as usize] = true;
                 self.gained_room(s.sites[i as usize].region);
@@ -132,12 +167,14 @@ impl<'a> Engine<'a> {
         let s: &'a Scenario = self.s;
         let lot = self.ws.lots[l as usize];
         let name = s.deliveries[lot.delivery as usize].timing.stream_key.as_str();
-        // A retiring lot is its own group, so the group's survivors are the lot's.
+        // A retiring lot is its own group, so the group's survivors are the lot's; its
+        // chips under repair retire with it (9.2).
         let survivors = self.ws.groups[lot.group as usize].count;
-        if survivors > 0 {
+        let repairing = self.retire_repairing(lot.group as usize);
+        if survivors + repairing > 0 {
             self.remove_chips(lot.group as usize, survivors);
         }
-        (name, survivors, "retired")
+        (name, survivors + repairing, "retired")
     }
 
     /// A lot finishes installing: its chips become operational and join a group.
@@ -147,8 +184,10 @@ impl<'a> Engine<'a> {
         let name = s.deliveries[lot.delivery as usize].timing.stream_key.as_str();
         let (chip, count) = (lot.chip as usize, lot.count);
         self.ws.installing_by_chip[chip] -= count;
-        self.ws.operational_by_chip[chip] += count;
-        self.join_group(time, l, &lot);
+        self.mark_operational(&lot, count);
+        // A lot of chips installed before the start ages from its `installed` month (9.7).
+        let aged_from = s.deliveries[lot.delivery as usize].installed_month.unwrap_or(time);
+        self.join_group(time, aged_from, l, &lot);
         (name, count, "operational")
     }
 
@@ -186,7 +225,23 @@ impl<'a> Engine<'a> {
             self.push(end, i, Event::DeliveryArrival(i));
             return (name, 0, "postponed");
         }
+        if let Some(b) = d.budget {
+            // Paid before it ships: it queues for its line's money (9.5).
+            let paid = self.await_funds(time, b, i);
+            return (name, d.count, if paid > 0 { "arrived (paid)" } else { "awaiting funds" });
+        }
+        self.deliver(time, i);
+        (name, d.count, "arrived")
+    }
+
+    /// Delivery `i` arrives now: its chips are delivered and wait for a place.
+    pub(super) fn deliver(&mut self, time: f64, i: u32) {
+        let s: &'a Scenario = self.s;
+        let d = &s.deliveries[i as usize];
         self.ws.delivered += d.count;
+        if !d.is_installed() {
+            self.ws.capex_usd += d.count as f64 * s.chips[d.chip].price_usd.unwrap_or(0.0);
+        }
         if d.count > 0 {
             self.ws.waiting[i as usize] = d.count;
             self.ws.arrival_month[i as usize] = time;
@@ -197,6 +252,31 @@ impl<'a> Engine<'a> {
             self.ws.waiting_order.insert(pos, i);
             self.queue_recheck(i);
         }
-        (name, d.count, "arrived")
     }
+
+    /// Chips already running at the start (9.7): delivered at t = 0 and placed in their
+    /// site at once, operational without an installation lag, as far as its room goes;
+    /// the rest wait like delivered chips.
+    fn install_at_start(&mut self, time: f64, i: u32) -> (&'a str, u64, &'static str) {
+        let s: &'a Scenario = self.s;
+        let d = &s.deliveries[i as usize];
+        self.deliver(time, i);
+        let placed = match d.site {
+            Some(site) if self.ws.site_ready[site] => self.place(time, i as usize, site, true),
+            _ => 0,
+        };
+        (d.timing.stream_key.as_str(), placed, "installed")
+    }
+}
+
+/// An item's delay (MODEL.md 9.1): as in v1 without loadings; with them, by inversion at
+/// x = sum(loading x Z_f) + sqrt(1 - sum(loading^2)) e, e drawn from the item's stream at
+/// the delay's place.
+fn draw_delay<R: Rng>(timing: &Timing, rng: &mut R, factor_z: &[f64]) -> f64 {
+    if timing.factor_loadings.is_empty() {
+        return timing.delay_months.sample(rng);
+    }
+    let own: f64 = rng.sample(StandardNormal);
+    let shared: f64 = timing.factor_loadings.iter().map(|&(f, loading)| loading * factor_z[f]).sum();
+    timing.delay_months.at_standard_normal(shared + timing.own_weight() * own)
 }

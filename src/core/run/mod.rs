@@ -4,11 +4,13 @@
 //! `mod.rs` holds what callers see: the record, the observer and its rows, and the entry
 //! points. The engine itself is split by what each part owns: `engine` (events and their
 //! handling), `workspace` (the reused buffers), `allocate` (placing waiting chips),
-//! `attrition` (groups and monthly losses) and `sample` (monthly values and trace rows).
+//! `attrition` (groups, monthly losses and repairs), `money` (budget lines, energy and
+//! cost integrals) and `sample` (monthly values and trace rows).
 
 mod allocate;
 mod attrition;
 mod engine;
+mod money;
 mod sample;
 mod workspace;
 
@@ -53,12 +55,18 @@ pub enum EventKind {
     PowerOnline,
     /// A site becomes ready to take chips.
     SiteReady,
+    /// Chips already running at the start are delivered and placed (t = 0).
+    Installed,
     /// A supply shock begins.
     ShockStart,
     /// A supply shock ends.
     ShockEnd,
+    /// A budget line receives a year's money.
+    Appropriation,
     /// A lot reaches the end of its service life.
     Retirement,
+    /// Repaired chips return to service.
+    RepairDone,
     /// A lot finishes installing and becomes operational.
     Commissioning,
     /// A delivery is due to arrive (it may be cancelled or postponed).
@@ -72,9 +80,12 @@ impl EventKind {
             EventKind::MonthTick => "month_tick",
             EventKind::PowerOnline => "power_online",
             EventKind::SiteReady => "site_ready",
+            EventKind::Installed => "installed",
             EventKind::ShockStart => "shock_start",
             EventKind::ShockEnd => "shock_end",
+            EventKind::Appropriation => "appropriation",
             EventKind::Retirement => "retirement",
+            EventKind::RepairDone => "repair_done",
             EventKind::Commissioning => "commissioning",
             EventKind::DeliveryArrival => "delivery_arrival",
         }
@@ -104,6 +115,13 @@ pub struct TraceRow<'a> {
     pub operational: u64,
     /// Chips lost to failures and retirement so far.
     pub lost: u64,
+    /// Chips out for repair, after the event.
+    pub repairing: u64,
+    /// Chips of deliveries waiting for money, after the event.
+    pub awaiting_funds: u64,
+    /// Facility power drawn by operational chips (x average load), MW, after the event:
+    /// the rate whose integral over time is `energy_mwh`.
+    pub energy_draw_mw: f64,
     /// Facility MW still free in each region.
     pub region_headroom_mw: &'a [f64],
 }
@@ -163,6 +181,7 @@ pub fn run_into<O: RunObserver>(
     for month in 0..=horizon {
         while let Some((time, event)) = engine.ws.queue.pop_until(f64::from(month)) {
             engine.ws.events_handled += 1;
+            engine.integrate_to(time);
             let (item, chips, outcome) = engine.handle(time, event);
             if engine.ws.recheck_all {
                 for i in 0..engine.ws.waiting_order.len() {
@@ -174,6 +193,7 @@ pub fn run_into<O: RunObserver>(
                 engine.observe(observer, time, event.kind(), item, chips, outcome, placed);
             }
         }
+        engine.integrate_to(f64::from(month));
         let row = &mut record.values[month as usize * per_month..(month as usize + 1) * per_month];
         record.binding.push(engine.sample(row));
     }

@@ -23,10 +23,10 @@ impl Engine<'_> {
         let mut built_facility = Mw::ZERO;
         for (i, site) in s.sites.iter().enumerate() {
             it += ws.site_used_it[i];
-            facility += ws.site_used_it[i] * site.pue;
+            facility += ws.site_used_it[i] * ws.site_pue[i];
             if ws.site_ready[i] {
                 built_it += site.it_capacity();
-                built_facility += site.it_capacity() * site.pue;
+                built_facility += site.it_capacity() * ws.site_pue[i];
             }
         }
         let mut by_power = 0;
@@ -36,8 +36,13 @@ impl Engine<'_> {
             let delivery = &s.deliveries[d as usize];
             let n = ws.waiting[d as usize];
             capital += n as f64 * s.chips[delivery.chip].price_usd.unwrap_or(0.0);
-            let has_space =
-                delivery.candidates.iter().any(|&site| ws.site_ready[site] && self.it_room(site, delivery.chip) >= 1);
+            // Room for one more means room for the next block, or for the whole rest of
+            // a `whole` delivery (9.4).
+            let need = if delivery.whole { n } else { n.min(s.chips[delivery.chip].block) };
+            let has_space = delivery
+                .candidates
+                .iter()
+                .any(|&site| ws.site_ready[site] && self.it_room(site, delivery.chip) >= need.max(1));
             if has_space {
                 by_power += n;
             } else {
@@ -55,7 +60,13 @@ impl Engine<'_> {
         row[Series::ComputePflops.index()] = compute_exact;
         row[Series::ItMw.index()] = it.to_mw().0;
         row[Series::FacilityMw.index()] = facility.to_mw().0;
-        row[Series::GridMw.index()] = ws.grid.iter().copied().sum::<Kw>().to_mw().0;
+        // Region figures include dedicated site connections (9.3).
+        let pooled: Kw = ws.grid.iter().copied().sum();
+        row[Series::GridMw.index()] = if s.power.iter().any(|p| p.site.is_some()) {
+            (pooled + ws.site_grid.iter().copied().sum::<Kw>()).to_mw().0
+        } else {
+            pooled.to_mw().0
+        };
         row[Series::BuiltItMw.index()] = built_it.0;
         let home = s.home_origin.as_ref().and_then(|h| s.origins.iter().position(|o| o == h));
         row[Series::DomesticShare.index()] = match home {
@@ -66,11 +77,20 @@ impl Engine<'_> {
         row[Series::StrandedBySpace.index()] = by_space as f64;
         row[Series::BuiltFacilityMw.index()] = built_facility.0;
         row[Series::StrandedCapitalUsd.index()] = capital;
+        row[Series::Repairing.index()] = ws.repairing_by_chip.iter().sum::<u64>() as f64;
+        row[Series::AwaitingFunds.index()] = ws.awaiting_funds as f64;
+        row[Series::CapexUsd.index()] = ws.capex_usd;
+        row[Series::EnergyMwh.index()] = ws.energy_mwh;
+        row[Series::ElectricityUsd.index()] = ws.electricity_usd;
+        row[Series::ComputePflopsYears.index()] = ws.compute_pflops_years;
+        row[Series::PricedEnergyMwh.index()] = ws.priced_energy_mwh;
         for o in 0..s.origins.len() {
             row[origin_share_index(o)] =
                 if compute_exact > 0.0 { origin_compute(s, &ws.operational_by_chip, o) / compute_exact } else { 0.0 };
         }
-        if waiting == 0 {
+        if waiting == 0 && ws.awaiting_funds > 0 {
+            Binding::Money
+        } else if waiting == 0 {
             Binding::Chips
         } else if by_power >= by_space {
             Binding::Power
@@ -93,6 +113,9 @@ impl Engine<'_> {
         for r in 0..self.s.regions.len() {
             self.ws.region_headroom_mw[r] = (self.ws.grid[r] - self.region_used_facility(r)).to_mw().0;
         }
+        if self.ws.rates_stale {
+            self.refresh_rates();
+        }
         let ws = &*self.ws;
         observer.on_event(&TraceRow {
             time,
@@ -105,6 +128,9 @@ impl Engine<'_> {
             installing: ws.installing_by_chip.iter().sum(),
             operational: ws.operational_by_chip.iter().sum(),
             lost: ws.lost,
+            repairing: ws.repairing_by_chip.iter().sum(),
+            awaiting_funds: ws.awaiting_funds,
+            energy_draw_mw: ws.energy_draw_mw,
             region_headroom_mw: &ws.region_headroom_mw,
         });
     }

@@ -2,7 +2,7 @@
 //! they hold, and resetting them at the start of a run.
 
 use super::engine::{Engine, Event};
-use crate::core::dist::FailureLaw;
+use crate::core::dist::{Dist, FailureLaw};
 use crate::core::event::EventQueue;
 use crate::core::units::Kw;
 use rand_chacha::ChaCha8Rng;
@@ -19,6 +19,13 @@ pub(super) struct Lot {
     pub(super) group: u32,
 }
 
+/// Repaired chips of one lot, back in service at the batch's repair-done event.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct RepairBatch {
+    pub(super) lot: u32,
+    pub(super) count: u64,
+}
+
 /// Operational chips that attrition draws for at once. A lot that retires inside the
 /// horizon is a group of its own, since its survivors leave together; every other lot
 /// of a (site, chip type) joins that pair's one group, because the chips are then
@@ -30,6 +37,15 @@ pub(super) struct Group {
     pub(super) site: u32,
     /// Operational chips still working.
     pub(super) count: u64,
+    /// Chips of the group out for repair (they keep their slot).
+    pub(super) repairing: u64,
+    /// Failures at ticks before this time are repaired (MODEL.md 9.2); minus infinity
+    /// for a group out of warranty.
+    pub(super) warranty_until: f64,
+    /// The lot of a group of one lot (retiring or in warranty), else `NO_GROUP`.
+    pub(super) lot: u32,
+    /// Whether the group's lot has retired (its pending repairs are void).
+    pub(super) retired: bool,
     /// (1 - monthly p)^n for n = `p_zero_count`: reused while the count stays put.
     pub(super) p_zero: f64,
     pub(super) p_zero_count: u64,
@@ -64,6 +80,40 @@ pub struct Workspace {
     // Per region.
     pub(super) grid: Vec<Kw>,
     pub(super) region_headroom_mw: Vec<f64>,
+    /// Per site: this run's PUE (drawn when the scenario gives a distribution).
+    pub(super) site_pue: Vec<f64>,
+    /// Per site: facility power of its dedicated connections online.
+    pub(super) site_grid: Vec<Kw>,
+    /// Operational chips per (site, chip type): what draws energy.
+    pub(super) site_operational: Vec<u64>,
+    /// Per factor: this run's standard normal draw.
+    pub(super) factor_z: Vec<f64>,
+    /// Groups of one lot in warranty that join their pooled group when it ends.
+    pub(super) warranty_groups: Vec<u32>,
+    /// Repairs under way, by batch index (the repair-done event's number).
+    pub(super) repairs: Vec<RepairBatch>,
+    pub(super) repairing_by_chip: Vec<u64>,
+    // Money (MODEL.md 9.5): per budget line, its balance and its queue of deliveries
+    // (a vector with a head index: deliveries join at the back, are paid from the head).
+    pub(super) balance: Vec<f64>,
+    pub(super) funds_queue: Vec<Vec<u32>>,
+    pub(super) funds_head: Vec<usize>,
+    /// Appropriations of every line, flattened: (line, USD); the event's number.
+    pub(super) appropriations: Vec<(u32, f64)>,
+    pub(super) awaiting_funds: u64,
+    pub(super) capex_usd: f64,
+    // Integrals over time (MODEL.md 9.5), up to `integrated_to`.
+    pub(super) integrated_to: f64,
+    pub(super) energy_mwh: f64,
+    pub(super) electricity_usd: f64,
+    pub(super) compute_pflops_years: f64,
+    pub(super) priced_energy_mwh: f64,
+    pub(super) priced_draw_mw: f64,
+    /// The current draw of operational chips (MW) and its cost per hour, refreshed from
+    /// counts when `rates_stale`.
+    pub(super) energy_draw_mw: f64,
+    pub(super) electricity_usd_per_hour: f64,
+    pub(super) rates_stale: bool,
     // Per shock: [start, end) when it happens.
     pub(super) shock_window: Vec<Option<(f64, f64)>>,
     /// Facility power drawn by installing and operational chips, per region (a cache of
@@ -173,6 +223,36 @@ impl Engine<'_> {
             ws.region_sites[site.region].push(i as u32);
         }
         reset_vec(&mut ws.operational_by_chip, nc, 0);
+        ws.site_pue.clear();
+        ws.site_pue.extend(s.sites.iter().map(|site| match site.pue {
+            Dist::Fixed(pue) => pue,
+            _ => 1.0,
+        }));
+        reset_vec(&mut ws.site_grid, ns, Kw::ZERO);
+        reset_vec(&mut ws.site_operational, ns * nc, 0);
+        reset_vec(&mut ws.factor_z, s.factors.len(), 0.0);
+        ws.warranty_groups.clear();
+        ws.repairs.clear();
+        reset_vec(&mut ws.repairing_by_chip, nc, 0);
+        reset_vec(&mut ws.balance, s.budgets.len(), 0.0);
+        ws.funds_queue.resize_with(s.budgets.len(), Vec::new);
+        ws.funds_queue.truncate(s.budgets.len());
+        for q in &mut ws.funds_queue {
+            q.clear();
+        }
+        reset_vec(&mut ws.funds_head, s.budgets.len(), 0);
+        ws.appropriations.clear();
+        ws.awaiting_funds = 0;
+        ws.capex_usd = 0.0;
+        ws.integrated_to = 0.0;
+        ws.energy_mwh = 0.0;
+        ws.electricity_usd = 0.0;
+        ws.compute_pflops_years = 0.0;
+        ws.priced_energy_mwh = 0.0;
+        ws.priced_draw_mw = 0.0;
+        ws.energy_draw_mw = 0.0;
+        ws.electricity_usd_per_hour = 0.0;
+        ws.rates_stale = false;
         ws.delivered = 0;
         ws.lost = 0;
         ws.cancelled = 0;

@@ -11,7 +11,7 @@
 mod shape;
 mod raw;
 
-pub use raw::{RawDist, DIST_FORMS};
+pub use raw::{NumberMap, RawDist, DIST_FORMS};
 pub use serde_spanned::Spanned;
 pub use shape::{merge_item, merge_items, Key, KeyKind, Named, Section, SectionKind, Table};
 
@@ -67,8 +67,16 @@ tables! {
         life_years: f64 => Number { doc: "Years after installation when a chip retires (never, when absent)",
             unit: "years", range: "> 0 and at most 100", example: "6.0", min: 0.0, min_exclusive: true,
             max: 100.0 }
-        price_usd: f64 => Number { doc: "Price per chip, for the stranded-capital figures", unit: "USD",
+        price_usd: f64 => Number { doc: "Price per chip (its share of the system included), for capital, budget and cost figures", unit: "USD",
             range: "0 to 1e12", example: "35000.0", min: 0.0, max: 1e12 }
+        warranty_years: f64 => Number { doc: "Failures within this time of commissioning are repaired, not lost",
+            unit: "years", default: "0.0", range: "0 to 100", example: "3.0", min: 0.0, max: 100.0 }
+        repair_months: f64 => Number { doc: "Time a repaired chip is out of service (it keeps its slot)",
+            unit: "months", default: "1.0", range: "0 to 120", example: "2.0", min: 0.0, max: 120.0 }
+        block: i64 => Integer { doc: "Chips are placed in whole multiples of this many (a rack), the last part of a lot excepted",
+            unit: "chips", default: "1", range: "1 to 1000000", example: "72", min: 1.0, max: 1e6 }
+        average_load: f64 => Number { doc: "Average share of `power_kw` an operational chip draws, for energy only",
+            default: "1.0", range: "0 to 1", example: "0.75", min: 0.0, max: 1.0 }
     }
 
     /// `[[regions]]`
@@ -77,14 +85,18 @@ tables! {
             range: "1 to 200 characters, unique among regions", example: r#""north""# }
         grid_mw: f64 => Number { doc: "Facility power available to data centres at the start", unit: "MW",
             default: "0.0", range: "0 to 1000000", example: "10.0", min: 0.0, max: 1e6 }
+        electricity_usd_per_mwh: f64 => Number { doc: "Price of electricity for data centres in the region (energy cost is not reported without one)",
+            unit: "USD/MWh", range: "0 to 1000000", example: "95.0", min: 0.0, max: 1e6 }
     }
 
     /// `[[power]]`
     PowerSpec {
         name: String => Text { doc: "A name for the grid addition (keys its random stream; children change, replace or remove it by name)",
             range: "any text", example: r#""North substation""# }
-        region: String => Text { doc: "The region that gains the power", required: true,
-            range: "the `name` of a `[[regions]]` item", example: r#""north""# }
+        region: String => Text { doc: "The region whose shared pool gains the power (give `region` or `site`, not both)",
+            range: "the `name` of a `[[regions]]` item", example: r#""north""#, one_of: "site" }
+        site: String => Text { doc: "The one site this dedicated connection feeds, instead of a region's pool; a site with a connection draws only from its connections",
+            range: "the `name` of a `[[sites]]` item", example: r#""North campus""# }
         mw: f64 => Number { doc: "Facility power added", unit: "MW", required: true, range: "0 to 1000000",
             example: "30.0", min: 0.0, max: 1e6 }
         online: String => Date { doc: "The planned month it comes online", required: true,
@@ -93,6 +105,9 @@ tables! {
             default: "0", range: "a distribution of months", example: r#"{ dist = "pert", min = 0, mode = 3, max = 12 }"# }
         probability: f64 => Number { doc: "Chance that it happens at all", default: "1.0", range: "0 to 1",
             example: "0.9", min: 0.0, max: 1.0 }
+        factors: NumberMap => Map { doc: "Loadings of this item's delay on shared factors (the delay must be a distribution)",
+            range: "`{ \"<factor name>\" = loading }`, each loading in -1 to 1, their squares summing to at most 1",
+            example: r#"{ "transformer supply" = 0.8 }"# }
     }
 
     /// `[[sites]]`
@@ -105,8 +120,8 @@ tables! {
             range: "the `name` of a `[[regions]]` item", example: r#""north""# }
         it_mw: f64 => Number { doc: "IT capacity", unit: "MW", required: true, range: "0 to 1000000",
             example: "20.0", min: 0.0, max: 1e6 }
-        pue: f64 => Number { doc: "Power usage effectiveness: facility MW = IT MW x pue", required: true,
-            range: "1 to 10", example: "1.3", min: 1.0, max: 10.0 }
+        pue: RawDist => Distribution { doc: "Power usage effectiveness: facility MW = IT MW x pue; a distribution is drawn once per run (draws below 1 count as 1)",
+            required: true, range: "1 to 10, or a distribution whose mean is", example: "1.3", min: 1.0, max: 10.0 }
         ready: String => Date { doc: "The planned month the building is ready", required: true,
             range: "\"YYYY-MM\"", example: r#""2026-06""# }
         delay_months: RawDist => Distribution { doc: "Slip after the planned month", unit: "months",
@@ -115,6 +130,9 @@ tables! {
             default: "0", range: "a distribution of months", example: "1.0" }
         probability: f64 => Number { doc: "Chance that the site is built at all", default: "1.0", range: "0 to 1",
             example: "1.0", min: 0.0, max: 1.0 }
+        factors: NumberMap => Map { doc: "Loadings of this item's delay on shared factors (the delay must be a distribution)",
+            range: "`{ \"<factor name>\" = loading }`, each loading in -1 to 1, their squares summing to at most 1",
+            example: r#"{ "transformer supply" = 0.8 }"# }
     }
 
     /// `[[deliveries]]`
@@ -129,12 +147,21 @@ tables! {
             required: true, range: "1 to 200 characters", example: r#""government""# }
         site: String => Text { doc: "The only site the chips may go to (any of the owner's, when absent)",
             range: "the `name` of a `[[sites]]` item of the same owner", example: r#""North campus""# }
-        arrive: String => Date { doc: "The planned month of arrival", required: true, range: "\"YYYY-MM\"",
-            example: r#""2026-09""# }
+        arrive: String => Date { doc: "The planned month of arrival", range: "\"YYYY-MM\"",
+            example: r#""2026-09""#, one_of: "installed" }
         delay_months: RawDist => Distribution { doc: "Slip after the planned month", unit: "months",
             default: "0", range: "a distribution of months", example: r#"{ dist = "triangular", min = 0, mode = 2, max = 6 }"# }
         probability: f64 => Number { doc: "Chance that the delivery happens at all", default: "1.0", range: "0 to 1",
             example: "1.0", min: 0.0, max: 1.0 }
+        factors: NumberMap => Map { doc: "Loadings of this item's delay on shared factors (the delay must be a distribution)",
+            range: "`{ \"<factor name>\" = loading }`, each loading in -1 to 1, their squares summing to at most 1",
+            example: r#"{ "transformer supply" = 0.8 }"# }
+        whole: bool => Flag { doc: "Placed all at once into one site, or not at all", default: "false",
+            range: "true or false", example: "true" }
+        budget: String => Text { doc: "The budget line that pays for the chips before they ship (the chip needs `price_usd`)",
+            range: "the `name` of a `[[budgets]]` item", example: r#""MSIT GPU line""# }
+        installed: String => Date { doc: "Chips already running: commissioned on this date, on or before `start`, in the named `site` (no `arrive`, delay, probability or budget)",
+            range: "\"YYYY-MM\", on or before `start`", example: r#""2025-01""# }
     }
 
     /// `[[shocks]]`
@@ -154,6 +181,25 @@ tables! {
         effect: String => Choice { doc: "What a hit delivery suffers: postponed to the shock's end, or cancelled",
             required: true, range: "\"postpone\" or \"cancel\"", example: r#""postpone""#,
             choices: &["postpone", "cancel"] }
+    }
+
+    /// `[[factors]]`
+    FactorSpec {
+        name: String => Text { doc: "The factor's name, unique; items load on it by name in their `factors` table", required: true,
+            range: "1 to 200 characters, unique among factors", example: r#""transformer supply""# }
+        description: String => Text { doc: "What the shared cause is, for the reader", range: "any text",
+            example: r#""Lead times of large power transformers""# }
+    }
+
+    /// `[[budgets]]`
+    BudgetSpec {
+        name: String => Text { doc: "The budget line's name, unique; deliveries name it in `budget`", required: true,
+            range: "1 to 200 characters, unique among budgets", example: r#""MSIT GPU line""# }
+        amounts_usd: NumberMap => Map { doc: "Money appropriated on 1 January of each year (at the start for years before it); unspent money carries over",
+            unit: "USD", required: true, range: "`{ YEAR = amount }`, years 1900 to 2999, amounts 0 to 1e15",
+            example: "{ 2026 = 1.5e9, 2027 = 2.0e9 }" }
+        description: String => Text { doc: "Where the money comes from, for the reader", range: "any text",
+            example: r#""2026 supplementary budget""# }
     }
 }
 
@@ -212,5 +258,9 @@ sections! {
         deliveries: DeliverySpec,
         /// `[[shocks]]`: supply shocks that postpone or cancel deliveries of one origin.
         shocks: ShockSpec,
+        /// `[[factors]]`: shared causes of delay that items' delays load on (correlated uncertainty).
+        factors: FactorSpec,
+        /// `[[budgets]]`: budget lines that pay for deliveries before they ship.
+        budgets: BudgetSpec,
     }
 }

@@ -135,3 +135,37 @@ pub(super) fn ordered_chips<'de, D: Deserializer<'de>>(deserializer: D) -> Resul
     }
     deserializer.deserialize_map(ChipsVisitor)
 }
+
+/// A table of numbers by key, as written: factor loadings such as
+/// `{ "transformer lead times" = 0.8 }`, or budget amounts by year such as
+/// `{ 2026 = 1.5e9 }`. Keys keep their spans so validation can point at each entry.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NumberMap {
+    /// Each entry in file order: its key, and its value when it is a number (`None`
+    /// when it is not; validation reports it at the key).
+    pub entries: Vec<(Spanned<String>, Option<f64>)>,
+}
+
+impl<'de> Deserialize<'de> for NumberMap {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct MapVisitor;
+        impl<'de> Visitor<'de> for MapVisitor {
+            type Value = NumberMap;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a table of numbers, like { \"name\" = 0.8 }")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<NumberMap, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(key) = map.next_key::<Spanned<String>>()? {
+                    let value = match map.next_value::<NumberOrOther>()? {
+                        NumberOrOther::Number(v) => Some(v),
+                        NumberOrOther::Other => None,
+                    };
+                    entries.push((key, value));
+                }
+                Ok(NumberMap { entries })
+            }
+        }
+        deserializer.deserialize_map(MapVisitor)
+    }
+}

@@ -21,6 +21,10 @@ pub enum KeyKind {
     Number,
     /// A number of months, fixed or as a distribution table.
     Distribution,
+    /// true or false.
+    Flag,
+    /// A table of numbers by key, such as factor loadings or amounts by year.
+    Map,
     /// A list of inherited items, each `"<section>: <name>"` (or one of the key's
     /// `choices`), for a child file's `remove` and `replace`.
     Items,
@@ -55,6 +59,10 @@ pub struct Key {
     pub max: Option<f64>,
     /// The words a `Choice` key accepts.
     pub choices: &'static [&'static str],
+    /// For an optional key of which one of a pair is needed: the other key ("" when
+    /// the key stands alone). The starter sets the key; the reference says "required
+    /// unless" the other is given.
+    pub one_of: &'static str,
 }
 
 impl Key {
@@ -72,6 +80,7 @@ impl Key {
         min_exclusive: false,
         max: None,
         choices: &[],
+        one_of: "",
     };
 }
 
@@ -210,7 +219,7 @@ macro_rules! key_fact {
 /// optional, unknown keys refused) and its `Table` impl. A key is one entry,
 /// `name: RustType => KeyKind { doc: "...", fact: value, ... }`, the facts being any
 /// fields of `Key` (`unit`, `default`, `required`, `range`, `example`, `min`,
-/// `min_exclusive`, `max`, `choices`), `doc` first and no trailing comma.
+/// `min_exclusive`, `max`, `choices`, `one_of`), `doc` first and no trailing comma.
 macro_rules! tables {
     ($(
         $(#[$doc:meta])*

@@ -49,6 +49,11 @@ impl Validator {
         self.diagnostics.push(Diagnostic { severity: Severity::Error, span, message: message.into() });
     }
 
+    /// Errors found so far.
+    pub(super) fn error_count(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
+    }
+
     pub(super) fn warning(&mut self, span: Option<Span>, message: impl Into<String>) {
         self.diagnostics.push(Diagnostic { severity: Severity::Warning, span, message: message.into() });
     }

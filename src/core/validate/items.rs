@@ -3,10 +3,16 @@
 
 use super::checks::suggestion;
 use super::header::Header;
-use super::{Validator, MAX_MW, MAX_POWER_KW, MAX_PUE, MIN_POWER_KW};
+use super::{Validator, MAX_MW, MAX_POWER_KW, MIN_POWER_KW};
 use crate::core::scenario::{Chip, PowerAddition, Region, Site, Timing};
-use crate::core::spec::{ScenarioSpec, Spanned};
+use crate::core::spec::{PowerSpec, ScenarioSpec, Span, Spanned};
 use std::collections::HashSet;
+
+/// A site as a `[[power]]` item may name it: its name and its region's name, as written.
+pub(super) struct SiteRef<'a> {
+    pub name: &'a str,
+    pub region: Option<&'a str>,
+}
 
 /// The index of `o` in `list`, added at the end when new.
 pub(super) fn index_of(list: &mut Vec<String>, o: &str) -> usize {
@@ -47,8 +53,31 @@ impl Validator {
                 None => Some(None),
                 Some(p) => self.ranged(p, "price_usd", 0.0, false, 1e12, ">= 0").map(Some),
             };
-            if let (Some(origin), Some(power_kw), Some(pflops), Some(fr), Some(life_months), Some(price_usd)) =
-                (origin, power_kw, pflops, failure_rate, life_months, price_usd)
+            let warranty_years = self.optional(&c.warranty_years, 0.0, "warranty_years", 100.0);
+            let repair_months = self.optional(&c.repair_months, 1.0, "repair_months", 120.0);
+            let average_load = self.optional(&c.average_load, 1.0, "average_load", 1.0);
+            let block = match &c.block {
+                None => Some(1),
+                Some(b) if (1..=1_000_000).contains(b.get_ref()) => Some(*b.get_ref() as u64),
+                Some(b) => {
+                    let n = b.get_ref();
+                    self.error(
+                        Some(b.span()),
+                        format!("`block` = {n} must be a whole number of chips from 1 to 1000000"),
+                    );
+                    None
+                }
+            };
+            let v2 = (warranty_years, repair_months, average_load, block);
+            if let (
+                Some(origin),
+                Some(power_kw),
+                Some(pflops),
+                Some(fr),
+                Some(life_months),
+                Some(price_usd),
+                (Some(warranty_years), Some(repair_months), Some(average_load), Some(block)),
+            ) = (origin, power_kw, pflops, failure_rate, life_months, price_usd, v2)
             {
                 chips.push(Chip {
                     id: id.get_ref().clone(),
@@ -60,6 +89,10 @@ impl Validator {
                     monthly_failure_probability: 1.0 - (1.0 - fr).powf(1.0 / 12.0),
                     life_months,
                     price_usd,
+                    warranty_months: warranty_years * 12.0,
+                    repair_months,
+                    block,
+                    average_load,
                 });
             }
         }
@@ -78,8 +111,12 @@ impl Validator {
                 None => Some(0.0),
                 Some(g) => self.ranged(g, "grid_mw", 0.0, false, MAX_MW, &format!(">= 0 and at most {MAX_MW}")),
             };
-            if let (Some(name), Some(grid_mw)) = (name, grid_mw) {
-                regions.push(Region { name, grid_mw, placeable_deliveries: Vec::new() });
+            let price = match &r.electricity_usd_per_mwh {
+                None => Some(None),
+                Some(p) => self.ranged(p, "electricity_usd_per_mwh", 0.0, false, 1e6, ">= 0 and at most 1e6").map(Some),
+            };
+            if let (Some(name), Some(grid_mw), Some(electricity_usd_per_mwh)) = (name, grid_mw, price) {
+                regions.push(Region { name, grid_mw, electricity_usd_per_mwh, placeable_deliveries: Vec::new() });
             }
         }
         regions
@@ -97,35 +134,82 @@ impl Validator {
         idx
     }
 
+    /// A `[[power]]` item's feed: its `region`, or the region of the one `site` it feeds.
+    fn power_feed(
+        &mut self,
+        p: &PowerSpec,
+        at: &Span,
+        regions: &[&str],
+        sites: &[SiteRef],
+    ) -> Option<(usize, Option<usize>)> {
+        match (&p.region, &p.site) {
+            (Some(_), Some(site)) => {
+                self.error(
+                    Some(site.span()),
+                    "a [[power]] item feeds either a region's pool (`region`) or one site (`site`), not both: remove one",
+                );
+                None
+            }
+            (None, None) => {
+                self.error(
+                    Some(at.clone()),
+                    "[[power]] is missing `region` (a region's shared pool) or `site` (a dedicated connection): add one",
+                );
+                None
+            }
+            (Some(r), None) => self.find_region(regions, r).map(|r| (r, None)),
+            (None, Some(site)) => {
+                let names: Vec<&str> = sites.iter().map(|s| s.name).collect();
+                let Some(idx) = names.iter().position(|n| *n == site.get_ref()) else {
+                    let hint = suggestion(site.get_ref(), &names);
+                    self.error(Some(site.span()), format!("unknown site \"{}\": {hint}", site.get_ref()));
+                    return None;
+                };
+                let region = sites[idx].region.and_then(|r| regions.iter().position(|x| *x == r));
+                // The site's own region error is reported at the site.
+                region.map(|r| (r, Some(idx)))
+            }
+        }
+    }
+
     /// `[[power]]`.
-    pub(super) fn power(&mut self, spec: &ScenarioSpec, header: &Header, regions: &[&str]) -> Vec<PowerAddition> {
+    pub(super) fn power(
+        &mut self,
+        spec: &ScenarioSpec,
+        header: &Header,
+        regions: &[&str],
+        sites: &[SiteRef],
+    ) -> Vec<PowerAddition> {
         let mut power = Vec::new();
         let names = super::item_names(&spec.power);
         let keys = Self::stream_keys(&names);
+        let factors = super::name_list(&spec.factors);
         for (i, item) in spec.power.iter().enumerate() {
             let at = item.span();
             let p = item.get_ref();
-            let region =
-                self.required(&p.region, "[[power]]", "region", &at).and_then(|r| self.find_region(regions, r));
+            let feed = self.power_feed(p, &at, regions, sites);
             let mw = self
                 .required(&p.mw, "[[power]]", "mw", &at)
                 .and_then(|m| self.ranged(m, "mw", 0.0, false, MAX_MW, &format!(">= 0 and at most {MAX_MW}")));
             let online = self.required(&p.online, "[[power]]", "online", &at).and_then(|d| self.date(d, "online"));
             let delay = self.dist(&p.delay_months, "delay_months", 0.0);
             let probability = self.probability(&p.probability);
-            if let (Some(region), Some(mw), Some(online), Some(delay), Some(probability)) =
-                (region, mw, online, delay, probability)
+            let loadings = self.loadings(&p.factors, delay.as_ref(), &factors);
+            if let (Some((region, site)), Some(mw), Some(online), Some(delay), Some(probability), Some(loadings)) =
+                (feed, mw, online, delay, probability, loadings)
             {
                 if let Some(planned) = header.rel(online) {
                     power.push(PowerAddition {
                         name: names[i].clone(),
                         region,
+                        site,
                         mw,
                         timing: Timing {
                             stream_key: keys[i].clone(),
                             planned_month: planned,
                             delay_months: delay,
                             probability,
+                            factor_loadings: loadings,
                         },
                     });
                 }
@@ -144,6 +228,7 @@ impl Validator {
     ) -> Vec<Site> {
         let mut sites = Vec::new();
         let mut site_names: HashSet<String> = HashSet::new();
+        let factors = super::name_list(&spec.factors);
         for item in &spec.sites {
             let at = item.span();
             let s = item.get_ref();
@@ -154,9 +239,7 @@ impl Validator {
             let it_mw = self
                 .required(&s.it_mw, "[[sites]]", "it_mw", &at)
                 .and_then(|m| self.ranged(m, "it_mw", 0.0, false, MAX_MW, &format!(">= 0 and at most {MAX_MW}")));
-            let pue = self
-                .required(&s.pue, "[[sites]]", "pue", &at)
-                .and_then(|p| self.ranged(p, "pue", 1.0, false, MAX_PUE, &format!(">= 1 and at most {MAX_PUE}")));
+            let pue = self.required(&s.pue, "[[sites]]", "pue", &at).and_then(|p| self.pue(p));
             let ready = self.required(&s.ready, "[[sites]]", "ready", &at).and_then(|d| self.date(d, "ready"));
             let delay = self.dist(&s.delay_months, "delay_months", 0.0);
             let install = self.dist(&s.install_months, "install_months", 0.0);
@@ -166,8 +249,9 @@ impl Validator {
             else {
                 continue;
             };
-            if let (Some(delay), Some(install), Some(probability), Some(planned)) =
-                (delay, install, probability, header.rel(ready))
+            let loadings = self.loadings(&s.factors, delay.as_ref(), &factors);
+            if let (Some(delay), Some(install), Some(probability), Some(planned), Some(loadings)) =
+                (delay, install, probability, header.rel(ready), loadings)
             {
                 sites.push(Site {
                     timing: Timing {
@@ -175,12 +259,14 @@ impl Validator {
                         planned_month: planned,
                         delay_months: delay,
                         probability,
+                        factor_loadings: loadings,
                     },
                     name,
                     owner: index_of(owners, &owner),
                     region,
                     it_mw,
                     pue,
+                    dedicated: false,
                     install_months: install,
                 });
             }

@@ -4,7 +4,8 @@
 //!
 //! One module per kind of table: `header` (`[scenario]`, `[allocation]`, `[target]`),
 //! `items` (chips, regions, power, sites), `orders` (deliveries, shocks), `dist`
-//! (distributions), `checks` (the small checks they share), `plan` (warnings about a
+//! (distributions), `shared` (`[[factors]]`, `[[budgets]]` and the v2 rules across
+//! items), `checks` (the small checks they share), `plan` (warnings about a
 //! valid scenario that probably does not say what was meant). This module runs them in
 //! file order, so diagnostics come out in a stable order, then checks what spans
 //! sections: sizes, allocation candidates.
@@ -15,6 +16,7 @@ mod header;
 mod items;
 mod orders;
 mod plan;
+mod shared;
 
 pub use checks::closest;
 
@@ -119,12 +121,24 @@ impl Validator {
         let mut regions = self.regions(spec);
         let regions_ok = regions.len() == spec.regions.len();
         let region_list = name_list(&spec.regions);
-        let power = self.power(spec, &header, &region_list);
+        let factors = self.factors(spec);
+        let budgets = self.budgets(spec, &header);
+        let site_refs: Vec<items::SiteRef> = spec
+            .sites
+            .iter()
+            .filter_map(|s| {
+                let s = s.get_ref();
+                Some(items::SiteRef { name: s.item_name()?, region: s.region.as_ref().map(|r| r.get_ref().as_str()) })
+            })
+            .collect();
+        let power = self.power(spec, &header, &region_list, &site_refs);
         let mut owners: Vec<String> = Vec::new();
         let sites = self.sites(spec, &header, &region_list, &mut owners);
         let sites_ok = sites.len() == spec.sites.len();
         let names = orders::Names {
             chips: spec.chips.iter().map(|(id, _)| id.get_ref().as_str()).collect(),
+            factors: name_list(&spec.factors),
+            budgets: name_list(&spec.budgets),
             sites: name_list(&spec.sites),
             site_owners: spec.sites.iter().map(|s| s.get_ref().owner.as_ref().map(|o| o.get_ref().as_str())).collect(),
         };
@@ -143,11 +157,22 @@ impl Validator {
             && sites_ok
             && power.len() == spec.power.len()
             && deliveries.len() == spec.deliveries.len()
-            && shocks.len() == spec.shocks.len();
+            && shocks.len() == spec.shocks.len()
+            && factors.len() == spec.factors.len()
+            && budgets.len() == spec.budgets.len();
         if !all_ok {
             return None;
         }
         let allocation = allocation?;
+        let mut sites = sites;
+        for p in &power {
+            if let Some(site) = p.site {
+                sites[site].dedicated = true;
+            }
+        }
+        if !self.across_items(spec, &chips, &sites, &deliveries, &budgets, &factors, &power) {
+            return None;
+        }
         if !self.place(&mut deliveries, &sites, &mut regions, allocation, origins.len()) {
             return None;
         }
@@ -169,6 +194,8 @@ impl Validator {
             sites,
             deliveries,
             shocks,
+            factors,
+            budgets,
         };
         self.plan_warnings(spec, &scenario);
         Some(scenario)

@@ -12,6 +12,8 @@ use std::collections::HashSet;
 /// What a delivery may refer to: chip ids, and each site's name and owner as written.
 pub(super) struct Names<'a> {
     pub chips: Vec<&'a str>,
+    pub factors: Vec<&'a str>,
+    pub budgets: Vec<&'a str>,
     pub sites: Vec<&'a str>,
     pub site_owners: Vec<Option<&'a str>>,
 }
@@ -56,9 +58,20 @@ impl Validator {
             });
             let owner = self.required(&d.owner, "[[deliveries]]", "owner", &at).and_then(|o| self.text(o, "owner"));
             let site = self.delivery_site(d.site.as_ref(), owner.as_deref(), names);
-            let arrive = self.required(&d.arrive, "[[deliveries]]", "arrive", &at).and_then(|a| self.date(a, "arrive"));
+            let installed = self.installed(d, header);
+            let arrive = match (&installed, &d.arrive) {
+                // An installed delivery's month stands in for its arrival (checked in `installed`).
+                (Some(Some(month)), _) => Some(*month),
+                (Some(None), _) => self
+                    .required(&d.arrive, "[[deliveries]]", "arrive", &at)
+                    .and_then(|a| self.date(a, "arrive"))
+                    .and_then(|a| header.rel(a)),
+                (None, _) => None,
+            };
             let delay = self.dist(&d.delay_months, "delay_months", 0.0);
             let probability = self.probability(&d.probability);
+            let loadings = self.loadings(&d.factors, delay.as_ref(), &names.factors);
+            let budget = self.budget_ref(d.budget.as_ref(), &names.budgets);
             if let Some(o) = &owner {
                 if !names.site_owners.contains(&Some(o.as_str())) && warned_owners.insert(o.clone()) {
                     let pooled = matches!(allocation, Some(AllocationMode::National));
@@ -69,11 +82,20 @@ impl Validator {
                     );
                 }
             }
-            if let (Some(chip), Some(count), Some(owner), Some(site), Some(arrive), Some(delay), Some(probability)) =
-                (chip, count, owner, site, arrive, delay, probability)
+            let v2 = (installed, loadings, budget);
+            if let (
+                Some(chip),
+                Some(count),
+                Some(owner),
+                Some(site),
+                Some(planned),
+                Some(delay),
+                Some(probability),
+                (Some(installed_month), Some(loadings), Some(budget)),
+            ) = (chip, count, owner, site, arrive, delay, probability, v2)
             {
                 ordered = ordered.saturating_add(count);
-                if let Some(planned) = header.rel(arrive) {
+                {
                     deliveries.push(Delivery {
                         name: delivery_names[i].clone(),
                         chip,
@@ -87,7 +109,11 @@ impl Validator {
                             planned_month: planned,
                             delay_months: delay,
                             probability,
+                            factor_loadings: loadings,
                         },
+                        whole: d.whole.as_ref().is_some_and(|w| *w.get_ref()),
+                        budget,
+                        installed_month,
                     });
                 }
             }

@@ -67,7 +67,7 @@ impl Validator {
     fn regions_can_power_their_sites(&mut self, spec: &ScenarioSpec, s: &Scenario) {
         for (r, region) in s.regions.iter().enumerate() {
             let facility_mw: f64 =
-                s.sites.iter().filter(|site| site.region == r).map(|site| site.it_mw * site.pue).sum();
+                s.sites.iter().filter(|site| site.region == r).map(|site| site.it_mw * site.planned_pue()).sum();
             let grid_mw = region.grid_mw + s.power.iter().filter(|p| p.region == r).map(|p| p.mw).sum::<f64>();
             if facility_mw > grid_mw + MW_SLACK {
                 self.warning(

@@ -2,8 +2,8 @@
 //! has, from the table in `io::figures`.
 
 use crate::core::scenario::Scenario;
-use crate::core::stats::Summary;
-use crate::io::figures::{human, triple, Context, FigureValue, FIGURES};
+use crate::core::stats::{Headline, Summary};
+use crate::io::figures::{human, triple, Context, Figure, FigureValue, FIGURES};
 
 /// The short table printed after a run: one line per headline figure the scenario has.
 pub fn human_summary(scenario: &Scenario, summary: &Summary, seed: u64, out: &std::path::Path) -> String {
@@ -18,7 +18,7 @@ pub fn human_summary(scenario: &Scenario, summary: &Summary, seed: u64, out: &st
         ),
         format!("{:<34} {}", "", "P10 / P50 / P90"),
     ];
-    for def in &FIGURES {
+    for def in FIGURES.iter().filter(|d| d.own_console_row) {
         let Some(value) = def.figure.value(h) else { continue };
         let label = cx.fill(def.console);
         let cells = match value {
@@ -32,6 +32,25 @@ pub fn human_summary(scenario: &Scenario, summary: &Summary, seed: u64, out: &st
         };
         lines.push(format!("{label:<34} {cells}{}", cx.fill(def.console_note)));
     }
+    lines.push(energy_and_cost_line(h));
     lines.push(format!("written to {}", out.display()));
     lines.join("\n") + "\n"
+}
+
+/// The energy and cost figures on one line, medians: "energy and cost (P50)   2.37 TWh in
+/// the last 12 months, electricity $237M, capex $9.9B, $1.2M per PFLOP/s-year".
+fn energy_and_cost_line(h: &Headline) -> String {
+    let parts: Vec<String> = FIGURES
+        .iter()
+        .filter(|d| !d.own_console_row)
+        .filter_map(|def| match def.figure.value(h) {
+            Some(FigureValue::Distribution(s)) => Some(match def.figure {
+                Figure::EnergyLast12Months => format!("{} TWh in the last 12 months", human(def.unit, s.p50())),
+                Figure::UsdPerPflopsYear => format!("{} {}", human(def.unit, s.p50()), def.console),
+                _ => format!("{} {}", def.console, human(def.unit, s.p50())),
+            }),
+            _ => None,
+        })
+        .collect();
+    format!("{:<34} {}", "energy and cost (P50)", parts.join(", "))
 }

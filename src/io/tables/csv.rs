@@ -39,13 +39,16 @@ pub struct TraceWriter<'a> {
 }
 
 impl<'a> TraceWriter<'a> {
-    /// Starts a trace with its header (one headroom column per region).
+    /// Starts a trace with its header (one headroom column per region, then the v2
+    /// columns: chips repairing, chips awaiting funds, and the energy draw in MW whose
+    /// integral over time is `energy_mwh`).
     pub fn new(scenario: &'a Scenario) -> TraceWriter<'a> {
         let mut text = String::from("time,date,kind,item,outcome,chips,placed,waiting,installing,operational,lost");
         for r in scenario.regions() {
             let _ = write!(text, ",headroom_mw:{}", csv_field(&r.name));
         }
-        text.push('\n');
+        // Model v2 columns, appended so v1 columns keep their places (MODEL.md 9).
+        text.push_str(",repairing,awaiting_funds,energy_draw_mw\n");
         TraceWriter { scenario, text }
     }
 
@@ -76,7 +79,7 @@ impl crate::core::run::RunObserver for TraceWriter<'_> {
         for h in row.region_headroom_mw {
             let _ = write!(self.text, ",{}", number(*h));
         }
-        self.text.push('\n');
+        let _ = writeln!(self.text, ",{},{},{}", row.repairing, row.awaiting_funds, number(row.energy_draw_mw));
     }
 }
 

@@ -66,6 +66,7 @@ pub fn headline_value(scenario: &Scenario, summary: &Summary, seed: u64) -> Valu
         };
         m.insert(def.key.into(), value);
     }
+    m.insert("electricity_priced_share".into(), h.electricity_priced_share.map_or(Value::Null, json_number));
     Value::Object(m)
 }
 

@@ -17,7 +17,7 @@ pub const PARTIAL_FILE: &str = "partial.json";
 /// The `format` tag of a partial file.
 pub const FORMAT: &str = "buildout-partial";
 /// Bumped whenever the layout of a partial file changes.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// What every partial file starts with; checked before the aggregate is read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -72,13 +72,16 @@ struct AggregateFile {
     series: usize,
     /// One sketch per (month, series), month-major: `cells[m * series + s]`.
     cells: Vec<SketchFile>,
-    /// Per month, runs in each binding state (chips, power, space).
+    /// Per month, runs in each binding state (chips, power, space, money).
     binding: Vec<Vec<u64>>,
     month_50pct: SketchFile,
     month_90pct: SketchFile,
     power_first_binds: SketchFile,
     stranded_chip_months: SketchFile,
     stranded_capital_usd_months: SketchFile,
+    energy_twh_last_12_months: SketchFile,
+    electricity_usd_last_12_months: SketchFile,
+    usd_per_pflops_year: SketchFile,
     target_met: u64,
 }
 
@@ -118,7 +121,7 @@ impl AggregateFile {
     fn of(aggregate: &Aggregate) -> AggregateFile {
         let p = aggregate.parts();
         // The file names each per-run sketch (`PerRun::ALL` order).
-        let [month_50pct, month_90pct, power_first_binds, stranded_chip_months, stranded_capital_usd_months] =
+        let [month_50pct, month_90pct, power_first_binds, stranded_chip_months, stranded_capital_usd_months, energy_twh_last_12_months, electricity_usd_last_12_months, usd_per_pflops_year] =
             p.per_run.map(SketchFile::of);
         AggregateFile {
             month_50pct,
@@ -126,6 +129,9 @@ impl AggregateFile {
             power_first_binds,
             stranded_chip_months,
             stranded_capital_usd_months,
+            energy_twh_last_12_months,
+            electricity_usd_last_12_months,
+            usd_per_pflops_year,
             runs: p.runs,
             months: p.months,
             series: p.series,
@@ -148,6 +154,9 @@ impl AggregateFile {
                 self.power_first_binds,
                 self.stranded_chip_months,
                 self.stranded_capital_usd_months,
+                self.energy_twh_last_12_months,
+                self.electricity_usd_last_12_months,
+                self.usd_per_pflops_year,
             ]
             .map(SketchFile::parts),
             target_met: self.target_met,

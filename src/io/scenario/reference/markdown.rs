@@ -111,6 +111,7 @@ fn header_pattern(kind: SectionKind, name: &str) -> String {
 fn presence(key: &Key) -> String {
     match (key.required, key.default) {
         (true, _) => "required".into(),
+        (false, _) if !key.one_of.is_empty() => format!("required unless `{}`", key.one_of),
         (false, "") => "optional".into(),
         (false, d) => format!("default `{d}`"),
     }

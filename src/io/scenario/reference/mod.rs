@@ -37,6 +37,8 @@ fn kind_words(kind: KeyKind) -> &'static str {
         KeyKind::Number => "number",
         KeyKind::Distribution => "distribution",
         KeyKind::Items => "list of items",
+        KeyKind::Flag => "true or false",
+        KeyKind::Map => "table of numbers",
     }
 }
 

@@ -93,7 +93,15 @@ fn key_schema(key: &Key) -> Value {
         KeyKind::Choice => json!({ "type": "string", "enum": key.choices }),
         KeyKind::Integer => json!({ "type": "integer" }),
         KeyKind::Number => json!({ "type": "number" }),
+        // A distribution with bounds (a site's pue): a plain number must lie within them
+        // (the bounds added below apply to numbers only).
+        KeyKind::Distribution if key.min.is_some() || key.max.is_some() => json!({ "anyOf": [
+            { "type": "number" },
+            { "allOf": [{ "$ref": "#/definitions/distribution" }, { "type": "object" }] }
+        ] }),
         KeyKind::Distribution => json!({ "$ref": "#/definitions/distribution" }),
+        KeyKind::Flag => json!({ "type": "boolean" }),
+        KeyKind::Map => json!({ "type": "object", "additionalProperties": { "type": "number" } }),
         KeyKind::Items => {
             let words = key.choices.iter().map(|c| format!("{c}|")).collect::<String>();
             json!({ "type": "array", "items": { "type": "string", "pattern": format!("^({words}({}): .+)$", SECTIONS.join("|")) } })

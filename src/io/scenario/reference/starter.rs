@@ -39,6 +39,7 @@ fn key_line(key: &Key, is_header: bool, name: &str) -> String {
             (format!("name = {}", toml::Value::String(name.to_string())), "required")
         }
         (true, _) => (example_line(key), "required"),
+        (false, _) if !key.one_of.is_empty() => (example_line(key), "required unless the other is given"),
         (false, "") => (format!("# {}", example_line(key)), "optional"),
         (false, d) => (format!("# {} = {d}", key.name), "default"),
     };

@@ -112,6 +112,8 @@ series_table! {
     ComputePflopsYears => "compute_pflops_years", PflopsYears, false;
     /// Energy so far in regions that price electricity, MWh (for the priced share).
     PricedEnergyMwh => "priced_energy_mwh", Mwh, false;
+    /// The facility draw of operational chips at the sample, for a year: TWh per year.
+    EnergyTwhPerYear => "energy_twh_per_year", Twh, false;
 }
 
 impl Series {
@@ -200,6 +202,6 @@ mod tests {
             assert_eq!(b.index(), i, "{b:?}");
         }
         assert_eq!(Series::summary_rows().count(), 19);
-        assert_eq!(origin_share_index(0), 23);
+        assert_eq!(origin_share_index(0), 24);
     }
 }

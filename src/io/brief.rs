@@ -54,6 +54,10 @@ pub fn chart_data(scenario: &Scenario, summary: &Summary, seed: u64, scenario_fi
         stranded_by_power_mean: mean(Series::StrandedByPower),
         stranded_by_space_mean: mean(Series::StrandedBySpace),
         stranded_capital_usd: scenario.has_prices().then(|| band(summary, Series::StrandedCapitalUsd)),
+        binding_money: (!scenario.budgets().is_empty()).then(|| share(Binding::Money)),
+        energy_twh_per_year: band(summary, Series::EnergyTwhPerYear),
+        capex_usd: scenario.has_prices().then(|| band(summary, Series::CapexUsd)),
+        electricity_usd: scenario.has_electricity_prices().then(|| band(summary, Series::ElectricityUsd)),
     }
 }
 

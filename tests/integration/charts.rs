@@ -197,7 +197,7 @@ fn report_is_self_contained_with_table_and_charts() {
     let r = sample_report();
     let html = report_html(&d, &r);
     assert!(html.starts_with("<!DOCTYPE html>"));
-    assert_eq!(html.matches("<svg").count(), 5);
+    assert_eq!(html.matches("<svg").count(), buildout::io::chart::ChartKind::ALL.len());
     assert!(!html.to_lowercase().contains("<script"));
     assert!(!html.contains("http://") && !html.contains("https://"));
     assert!(html.contains("Korea 260k sovereign compute"));
@@ -257,6 +257,10 @@ fn degenerate(n: usize) -> ChartData {
         stranded_by_power_mean: vec![0.0; n],
         stranded_by_space_mean: vec![0.0; n],
         stranded_capital_usd: Some(flat(n, 0.0)),
+        binding_money: Some(vec![0.0; n]),
+        energy_twh_per_year: flat(n, 0.0),
+        capex_usd: Some(flat(n, 0.0)),
+        electricity_usd: Some(flat(n, 0.0)),
     }
 }
 

@@ -34,7 +34,7 @@ fn one_and_four_threads_write_identical_bytes() {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     files.sort();
-    let charts = ["capacity", "power", "constraints", "dependency", "stranded"];
+    let charts = buildout::io::chart::ChartKind::ALL.map(|k| k.file_stem());
     let mut expected: Vec<String> = charts.iter().flat_map(|c| [format!("{c}.png"), format!("{c}.svg")]).collect();
     expected.extend(["headline.json", "report.html", "summary.csv"].map(String::from));
     expected.sort();

@@ -27,10 +27,10 @@ fn chart_flags_choose_the_files() {
     let (_t, out) = run_case("01_chip_limited.toml", &["--charts", "none", "--no-report"]);
     assert_eq!(names(&out), ["headline.json", "summary.csv"]);
     let (_t, out) = run_case("01_chip_limited.toml", &["--charts", "svg", "--no-report"]);
-    assert_eq!(names(&out).iter().filter(|n| n.ends_with(".svg")).count(), 5);
+    assert_eq!(names(&out).iter().filter(|n| n.ends_with(".svg")).count(), buildout::io::chart::ChartKind::ALL.len());
     assert!(!names(&out).iter().any(|n| n.ends_with(".png") || n.ends_with(".html")));
     let (_t, out) = run_case("01_chip_limited.toml", &["--charts", "png"]);
-    assert_eq!(names(&out).iter().filter(|n| n.ends_with(".png")).count(), 5);
+    assert_eq!(names(&out).iter().filter(|n| n.ends_with(".png")).count(), buildout::io::chart::ChartKind::ALL.len());
     assert!(names(&out).contains(&"report.html".to_string()));
 }
 
@@ -57,7 +57,7 @@ fn report_headline_table_matches_headline_json() {
         html.contains("Power binds in 100% of runs at its peak (2026-01), in most runs from 2026-01 to 2026-12."),
         "binding sentence"
     );
-    assert_eq!(html.matches("<svg").count(), 5);
+    assert_eq!(html.matches("<svg").count(), buildout::io::chart::ChartKind::ALL.len());
     assert!(!html.contains("<script") && !html.contains("http://") && !html.contains("https://"));
 }
 

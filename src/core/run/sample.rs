@@ -2,6 +2,7 @@
 //! (MODEL.md section 5), and the trace row an observer receives after each event.
 
 use super::engine::Engine;
+use super::money::HOURS_PER_MONTH;
 use super::{EventKind, RunObserver, TraceRow};
 use crate::core::metrics::{origin_share_index, Binding, Series};
 use crate::core::scenario::Scenario;
@@ -84,6 +85,8 @@ impl Engine<'_> {
         row[Series::ElectricityUsd.index()] = ws.electricity_usd;
         row[Series::ComputePflopsYears.index()] = ws.compute_pflops_years;
         row[Series::PricedEnergyMwh.index()] = ws.priced_energy_mwh;
+        // The draw at the sample, for a year: TWh per year.
+        row[Series::EnergyTwhPerYear.index()] = ws.energy_draw_mw * HOURS_PER_MONTH * 12.0 / 1e6;
         for o in 0..s.origins.len() {
             row[origin_share_index(o)] =
                 if compute_exact > 0.0 { origin_compute(s, &ws.operational_by_chip, o) / compute_exact } else { 0.0 };

@@ -259,7 +259,8 @@ fn constraints(d: &CompareData, x: &mut XAxis) -> Parts {
             Panel { y: share(""), show_x: true, heading: Some(s.name.clone()), layers }
         })
         .collect();
-    (binding_legend(), Layout::Grid { rows, cols }, panels)
+    let with_money = d.scenarios.iter().any(|s| s.data.binding_money.is_some());
+    (binding_legend(with_money), Layout::Grid { rows, cols }, panels)
 }
 
 /// Runs of months where the series has no value (before its start, after its horizon).

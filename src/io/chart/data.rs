@@ -1,4 +1,4 @@
-//! The per-month series the five run charts show ([`ChartData`]), and moving them onto
+//! The per-month series the six run charts show ([`ChartData`]), and moving them onto
 //! a later calendar axis for `compare`.
 
 /// Percentile bands of one series over months 0..=H (all vectors the same length as ChartData::dates).
@@ -16,7 +16,7 @@ pub struct Band {
     pub p90: Vec<f64>,
 }
 
-/// Everything the five charts show, as plain per-month vectors (month 0..=H).
+/// Everything the six charts show, as plain per-month vectors (month 0..=H).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChartData {
     /// Scenario name, shown in every subtitle.
@@ -65,6 +65,15 @@ pub struct ChartData {
     pub stranded_by_space_mean: Vec<f64>,
     /// USD value of waiting chips per month, when prices are set.
     pub stranded_capital_usd: Option<Band>,
+    /// Share of runs (0..1) in which money binds, per month, when the scenario has
+    /// budget lines.
+    pub binding_money: Option<Vec<f64>>,
+    /// Facility energy of the month ending at each sample, as TWh per year.
+    pub energy_twh_per_year: Band,
+    /// Price of the chips delivered so far, USD, when prices are set.
+    pub capex_usd: Option<Band>,
+    /// Electricity cost so far, USD, when a region prices electricity.
+    pub electricity_usd: Option<Band>,
 }
 
 /// `v` moved `off` months later and padded with NaN to `total` months.
@@ -117,6 +126,10 @@ impl ChartData {
             stranded_by_power_mean,
             stranded_by_space_mean,
             stranded_capital_usd,
+            binding_money,
+            energy_twh_per_year,
+            capex_usd,
+            electricity_usd,
         } = self;
         ChartData {
             scenario_name: scenario_name.clone(),
@@ -142,6 +155,10 @@ impl ChartData {
             stranded_by_power_mean: shift(stranded_by_power_mean, off, total),
             stranded_by_space_mean: shift(stranded_by_space_mean, off, total),
             stranded_capital_usd: stranded_capital_usd.as_ref().map(|b| b.shifted(off, total)),
+            binding_money: binding_money.as_ref().map(|v| shift(v, off, total)),
+            energy_twh_per_year: energy_twh_per_year.shifted(off, total),
+            capex_usd: capex_usd.as_ref().map(|b| b.shifted(off, total)),
+            electricity_usd: electricity_usd.as_ref().map(|b| b.shifted(off, total)),
         }
     }
 }

@@ -64,7 +64,7 @@ pub fn sample_data() -> ChartData {
         dates,
         operational: band_from(&operational, spread, None),
         compute_pflops: band_from(&compute, spread, None),
-        delivered_p50: delivered,
+        delivered_p50: delivered.clone(),
         target: Some((260_000, 59)),
         grid_mw: band_from(&grid, |i| 0.03 + 0.10 * smoothstep(i as f64, 20.0, 50.0), None),
         facility_mw: band_from(&facility, spread, None),
@@ -79,5 +79,21 @@ pub fn sample_data() -> ChartData {
         stranded_by_power_mean: by_power,
         stranded_by_space_mean: by_space,
         stranded_capital_usd: Some(band_from(&waiting.iter().map(|w| w * 32_000.0).collect::<Vec<_>>(), |_| 0.5, None)),
+        binding_money: None,
+        // Facility MW x 8766 h per year, as TWh per year.
+        energy_twh_per_year: band_from(&facility.iter().map(|f| f * 8766.0 / 1e6).collect::<Vec<_>>(), spread, None),
+        capex_usd: Some(band_from(&delivered.iter().map(|c| c * 32_000.0).collect::<Vec<_>>(), |_| 0.05, None)),
+        electricity_usd: Some(band_from(&cumulative_cost(&facility), spread, None)),
     }
+}
+
+/// Electricity cost so far of a facility draw (MW per month) at 95 USD per MWh.
+fn cumulative_cost(facility_mw: &[f64]) -> Vec<f64> {
+    facility_mw
+        .iter()
+        .scan(0.0, |spent, mw| {
+            *spent += mw * 730.5 * 95.0;
+            Some(*spent)
+        })
+        .collect()
 }

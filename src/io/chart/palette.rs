@@ -32,6 +32,9 @@ pub const CHIPS: Rgb = Rgb(0x00, 0x72, 0xB2);
 pub const POWER: Rgb = Rgb(0xD5, 0x5E, 0x00);
 /// Space: built data-centre capacity, space as the binding constraint: orange.
 pub const SPACE: Rgb = Rgb(0xE6, 0x9F, 0x00);
+/// Money as the binding constraint, electricity cost: green (Tol's colour-blind-safe
+/// green, apart from every Okabe-Ito colour used here).
+pub const MONEY: Rgb = Rgb(0x11, 0x77, 0x33);
 /// Chips delivered: grey (dashed).
 pub const DELIVERED: Rgb = Rgb(0x6E, 0x6E, 0x6E);
 /// Compute (PFLOP/s): bluish green.

@@ -1,5 +1,5 @@
-//! The five charts of a run (capacity, power, constraints, dependency, stranded), each a
-//! pure function from [`ChartData`] to a chart description.
+//! The six charts of a run (capacity, power, constraints, dependency, stranded, energy),
+//! each a pure function from [`ChartData`] to a chart description.
 
 use super::data::{Band, ChartData};
 use super::palette::*;
@@ -9,7 +9,7 @@ use super::spec::{
 };
 use crate::io::format::{format_compact, group_thousands};
 
-/// Which of the five charts to draw.
+/// Which of the six charts to draw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ChartKind {
     /// Chips operational (bands), chips delivered, compute and the target.
@@ -22,14 +22,23 @@ pub enum ChartKind {
     Dependency,
     /// Chips delivered but waiting for power or space, and their value.
     Stranded,
+    /// Energy per year, and capex and electricity cost over time.
+    Energy,
 }
 
 impl ChartKind {
-    /// All five charts, in report order.
-    pub const ALL: [ChartKind; 5] =
-        [ChartKind::Capacity, ChartKind::Power, ChartKind::Constraints, ChartKind::Dependency, ChartKind::Stranded];
+    /// All six charts, in report order.
+    pub const ALL: [ChartKind; 6] = [
+        ChartKind::Capacity,
+        ChartKind::Power,
+        ChartKind::Constraints,
+        ChartKind::Dependency,
+        ChartKind::Stranded,
+        ChartKind::Energy,
+    ];
 
-    /// File stem of the chart: `capacity`, `power`, `constraints`, `dependency`, `stranded`.
+    /// File stem of the chart: `capacity`, `power`, `constraints`, `dependency`,
+    /// `stranded`, `energy`.
     pub fn file_stem(self) -> &'static str {
         match self {
             ChartKind::Capacity => "capacity",
@@ -37,6 +46,7 @@ impl ChartKind {
             ChartKind::Constraints => "constraints",
             ChartKind::Dependency => "dependency",
             ChartKind::Stranded => "stranded",
+            ChartKind::Energy => "energy",
         }
     }
 
@@ -57,6 +67,7 @@ impl ChartKind {
             ChartKind::Constraints => "What limits the buildout each month",
             ChartKind::Dependency => "Where the compute comes from",
             ChartKind::Stranded => "Chips delivered but waiting for power or space",
+            ChartKind::Energy => "Energy use and what the buildout costs",
         }
     }
 }
@@ -70,6 +81,7 @@ pub fn run_chart(kind: ChartKind, d: &ChartData) -> Figure {
         ChartKind::Constraints => constraints(d, &x),
         ChartKind::Dependency => dependency(d, &x),
         ChartKind::Stranded => stranded(d),
+        ChartKind::Energy => energy(d),
     };
     let subtitle =
         format!("{} \u{00b7} {} runs \u{00b7} seed {}", d.scenario_name, group_thousands(&d.runs.to_string()), d.seed);
@@ -184,18 +196,31 @@ pub(super) fn shade_months(
     })
 }
 
-/// The three binding constraints as stack layers, chips at the bottom.
-pub(super) fn binding_layers(d: &ChartData) -> [(&'static str, &[f64], Rgb); 3] {
-    [("Chips", &d.binding_chips, CHIPS), ("Power", &d.binding_power, POWER), ("Space", &d.binding_space, SPACE)]
+/// The binding constraints as stack layers, chips at the bottom; money on top where
+/// the scenario has budget lines.
+pub(super) fn binding_layers(d: &ChartData) -> Vec<(&'static str, &[f64], Rgb)> {
+    let mut layers: Vec<(&'static str, &[f64], Rgb)> = vec![
+        ("Chips", &d.binding_chips, CHIPS),
+        ("Power", &d.binding_power, POWER),
+        ("Space", &d.binding_space, SPACE),
+    ];
+    if let Some(money) = &d.binding_money {
+        layers.push(("Money", money, MONEY));
+    }
+    layers
 }
 
-/// The legend of the binding constraints.
-pub(super) fn binding_legend() -> Vec<LegendItem> {
-    vec![
+/// The legend of the binding constraints, with money when `with_money`.
+pub(super) fn binding_legend(with_money: bool) -> Vec<LegendItem> {
+    let mut legend = vec![
         item(Swatch::Fill(CHIPS, 1.0), "Chips bind (waiting on deliveries)"),
         item(Swatch::Fill(POWER, 1.0), "Power binds"),
         item(Swatch::Fill(SPACE, 1.0), "Space binds"),
-    ]
+    ];
+    if with_money {
+        legend.push(item(Swatch::Fill(MONEY, 1.0), "Money binds (waiting on a budget line)"));
+    }
+    legend
 }
 
 fn date(d: &ChartData, i: usize) -> &str {
@@ -306,7 +331,7 @@ fn constraints(d: &ChartData, x: &XAxis) -> Parts {
     let mut layers = vec![Layer::Stack(stack(&binding_layers(d), x.months, true))];
     layers.extend(pct_guides(x.max));
     layers.push(Layer::AreaLabels);
-    (binding_legend(), Layout::Single, vec![panel(share("Share of runs (%)"), true, layers)])
+    (binding_legend(d.binding_money.is_some()), Layout::Single, vec![panel(share("Share of runs (%)"), true, layers)])
 }
 
 fn dependency(d: &ChartData, x: &XAxis) -> Parts {
@@ -368,4 +393,33 @@ fn stranded(d: &ChartData) -> Parts {
         None => Layout::Single,
     };
     (legend, layout, panels)
+}
+
+/// Energy per year (TWh) on top; below, what the buildout has cost so far: capex and
+/// electricity, where the scenario prices them.
+fn energy(d: &ChartData) -> Parts {
+    let mut legend = vec![item(Swatch::LineBand(FACILITY), "Facility energy (TWh per year)")];
+    let costs: Vec<(&Band, Rgb, &str)> = [
+        (d.capex_usd.as_ref(), CAPITAL, "Chips bought (capex, cumulative)"),
+        (d.electricity_usd.as_ref(), MONEY, "Electricity cost (cumulative)"),
+    ]
+    .into_iter()
+    .filter_map(|(b, color, label)| b.map(|b| (b, color, label)))
+    .collect();
+    for (_, color, label) in &costs {
+        legend.push(item(Swatch::LineBand(*color), *label));
+    }
+    let y = band_max(&d.energy_twh_per_year);
+    let top = panel(
+        nice(y, "Energy (TWh per year)", Unit::Twh),
+        costs.is_empty(),
+        banded(&d.energy_twh_per_year, FACILITY).into(),
+    );
+    if costs.is_empty() {
+        return (legend, Layout::Single, vec![top]);
+    }
+    let y = costs.iter().map(|(b, _, _)| band_max(b)).fold(0.0, f64::max);
+    let layers = costs.iter().flat_map(|(b, color, _)| banded(b, *color)).collect();
+    let bottom = panel(nice(y, "Spent so far (USD)", Unit::Usd), true, layers);
+    (legend, Layout::Split { top_percent: 50 }, vec![top, bottom])
 }

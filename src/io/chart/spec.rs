@@ -257,6 +257,8 @@ pub enum Unit {
     Pct,
     /// US dollars, compact.
     Usd,
+    /// Terawatt-hours, at most two decimals.
+    Twh,
 }
 
 impl Unit {
@@ -265,6 +267,7 @@ impl Unit {
         match self {
             Unit::Count => format_compact(v),
             Unit::Mw => format_thousands(v),
+            Unit::Twh => trim_decimals(v, 2),
             Unit::Pct => {
                 let p = v * 100.0;
                 let decimals = if p == 0.0 || p.abs() >= 1.0 {

@@ -257,7 +257,7 @@ fn schema_validator() -> jsonschema::Validator {
 fn every_bundled_scenario_and_the_starter_satisfy_the_schema() {
     let validator = schema_validator();
     let mut checked = 0;
-    for folder in ["scenarios", "scenarios/presets", "tests/validation"] {
+    for folder in ["scenarios", "scenarios/presets", "scenarios/examples", "tests/validation"] {
         for entry in std::fs::read_dir(repo().join(folder)).expect("a scenario folder").flatten() {
             let path = entry.path();
             if path.extension().is_some_and(|e| e == "toml") {

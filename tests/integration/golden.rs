@@ -44,7 +44,7 @@ fn hash_lines(case: &str, dir: &Path, lines: &mut Vec<String>) {
 /// Relative paths of every bundled scenario and validation case, sorted.
 fn cases() -> Vec<String> {
     let mut out = Vec::new();
-    for folder in ["scenarios", "scenarios/presets", "tests/validation"] {
+    for folder in ["scenarios", "scenarios/presets", "scenarios/examples", "tests/validation"] {
         let mut names: Vec<String> = std::fs::read_dir(repo().join(folder))
             .expect("a scenario folder")
             .flatten()

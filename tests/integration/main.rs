@@ -21,6 +21,7 @@ mod report_files;
 mod scaling;
 mod shards;
 mod sketch_error;
+mod sources;
 mod support;
 #[path = "../common/ten_times.rs"]
 mod ten_times;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 fn bundled() -> Vec<PathBuf> {
     let mut out = Vec::new();
-    for dir in ["scenarios", "scenarios/presets"] {
+    for dir in ["scenarios", "scenarios/presets", "scenarios/examples"] {
         for e in std::fs::read_dir(repo().join(dir)).expect("scenarios folder").flatten() {
             if e.path().extension().is_some_and(|x| x == "toml") {
                 out.push(e.path());
@@ -29,6 +29,23 @@ fn every_bundled_scenario_validates_and_runs() {
         assert!(o.status.success(), "{}: {}", f.display(), String::from_utf8_lossy(&o.stderr));
         assert!(out.join("headline.json").exists());
     }
+}
+
+/// The examples a new user copies validate with no warning (README, "Write your own
+/// scenario").
+#[test]
+fn the_examples_validate_with_no_warning() {
+    let dir = repo().join("scenarios/examples");
+    let mut seen = 0;
+    for e in std::fs::read_dir(&dir).expect("scenarios/examples").flatten() {
+        if e.path().extension().is_some_and(|x| x == "toml") {
+            let o = run(&["validate", e.path().to_str().expect("utf-8")]);
+            let stderr = String::from_utf8_lossy(&o.stderr);
+            assert!(o.status.success() && !stderr.contains("warning"), "{}: {stderr}", e.path().display());
+            seen += 1;
+        }
+    }
+    assert!(seen >= 1, "no example in {}", dir.display());
 }
 
 fn csv_rows(path: &Path) -> Vec<Vec<String>> {

@@ -62,13 +62,16 @@ impl Validator {
         }
     }
 
-    /// A region's sites at full load (IT MW x PUE) should fit in the grid the region
-    /// will ever have (its grid now plus every addition), or some chips never run.
+    /// A region's pooled sites at full load (IT MW x PUE) should fit in the pool the
+    /// region will ever have (its grid now plus every pooled addition), and a site with
+    /// dedicated connections in its connections, or some chips never run.
     fn regions_can_power_their_sites(&mut self, spec: &ScenarioSpec, s: &Scenario) {
+        let full_load = |site: &crate::core::scenario::Site| site.it_mw * site.planned_pue();
         for (r, region) in s.regions.iter().enumerate() {
             let facility_mw: f64 =
-                s.sites.iter().filter(|site| site.region == r).map(|site| site.it_mw * site.planned_pue()).sum();
-            let grid_mw = region.grid_mw + s.power.iter().filter(|p| p.region == r).map(|p| p.mw).sum::<f64>();
+                s.sites.iter().filter(|site| site.region == r && !site.dedicated).map(full_load).sum();
+            let pooled = s.power.iter().filter(|p| p.region == r && p.site.is_none()).map(|p| p.mw);
+            let grid_mw = region.grid_mw + pooled.sum::<f64>();
             if facility_mw > grid_mw + MW_SLACK {
                 self.warning(
                     spec.regions.get(r).map(|item| item.span()),
@@ -78,6 +81,22 @@ impl Validator {
                         region.name,
                         round_mw(facility_mw),
                         round_mw(grid_mw)
+                    ),
+                );
+            }
+        }
+        for (i, site) in s.sites.iter().enumerate().filter(|(_, site)| site.dedicated) {
+            let connected_mw: f64 = s.power.iter().filter(|p| p.site == Some(i)).map(|p| p.mw).sum();
+            if full_load(site) > connected_mw + MW_SLACK {
+                self.warning(
+                    spec.sites.get(i).map(|item| item.span()),
+                    format!(
+                        "site \"{}\" draws up to {} MW at full load (IT x PUE) but its dedicated connections \
+                         bring at most {} MW, and it never draws from its region's pool: once full it will wait \
+                         for power",
+                        site.name,
+                        round_mw(full_load(site)),
+                        round_mw(connected_mw)
                     ),
                 );
             }

@@ -4,7 +4,7 @@
 //! the items. `cargo bench --bench engine -- --quick` prints it all (see README,
 //! "Performance").
 
-use buildout::core::dist::FailureLaw;
+use buildout::core::dist::{Dist, FailureLaw};
 use buildout::core::ensemble::{simulate, Silent};
 use buildout::core::rng::{item_stream, StreamKind};
 use buildout::core::run::{run_into, NoTrace, RunRecord, Workspace};
@@ -12,6 +12,7 @@ use buildout::core::scenario::Scenario;
 use buildout::io::scenario::load_str;
 use criterion::{black_box, Criterion};
 use rand::Rng;
+use rand_distr::StandardNormal;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::path::Path;
@@ -58,29 +59,35 @@ fn heap_floor(events: usize) -> Duration {
     })
 }
 
-/// (b) The random draws of one run and nothing else: every item's stream, its uniform
-/// and delay draws, each site's operations stream, and the recorded attrition binomials.
+/// (b) The random draws of one run and nothing else: each factor's normal, every item's
+/// stream, its uniform and delay draws (by inversion where it loads on factors), each
+/// site's install time, drawn PUE and operations stream, and the recorded attrition
+/// binomials.
 fn draws_floor(s: &Scenario, draws: &[(u64, f64)]) -> Duration {
+    let mut factor_z = vec![0.0; s.factors().len()];
     per_iter(2000, |run| {
         let run = u64::from(run);
         let mut acc = 0.0;
+        for (z, factor) in factor_z.iter_mut().zip(s.factors()) {
+            *z = item_stream(42, run, StreamKind::Factor, &factor.name).sample(StandardNormal);
+        }
         for p in s.power() {
             let mut rng = item_stream(42, run, StreamKind::Power, &p.timing.stream_key);
-            acc += rng.gen::<f64>() + p.timing.delay_months.sample(&mut rng);
+            acc += rng.gen::<f64>() + p.timing.draw_delay(&mut rng, &factor_z);
         }
         let mut site_streams = Vec::with_capacity(s.sites().len());
         for site in s.sites() {
             let mut rng = item_stream(42, run, StreamKind::Site, &site.timing.stream_key);
-            acc += rng.gen::<f64>() + site.timing.delay_months.sample(&mut rng) + site.install_months.sample(&mut rng);
+            acc +=
+                rng.gen::<f64>() + site.timing.draw_delay(&mut rng, &factor_z) + site.install_months.sample(&mut rng);
+            if !matches!(site.pue, Dist::Fixed(_)) {
+                acc += site.pue.sample(&mut rng);
+            }
             site_streams.push(item_stream(42, run, StreamKind::SiteOperations, &site.name));
         }
-        for d in s.deliveries() {
+        for d in s.deliveries().iter().filter(|d| !d.is_installed()) {
             let mut rng = item_stream(42, run, StreamKind::Delivery, &d.timing.stream_key);
-            acc += rng.gen::<f64>() + d.timing.delay_months.sample(&mut rng);
-        }
-        for sh in s.shocks() {
-            let mut rng = item_stream(42, run, StreamKind::Shock, &sh.stream_key);
-            acc += rng.gen::<f64>() + rng.gen::<f64>() + sh.duration_months.sample(&mut rng);
+            acc += rng.gen::<f64>() + d.timing.draw_delay(&mut rng, &factor_z);
         }
         let mut failed = 0;
         let streams = site_streams.len().max(1);

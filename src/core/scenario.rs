@@ -113,6 +113,19 @@ impl Timing {
     pub fn own_weight(&self) -> f64 {
         (1.0 - self.factor_loadings.iter().map(|(_, l)| l * l).sum::<f64>()).max(0.0).sqrt()
     }
+
+    /// The item's delay in one run (MODEL.md 9.1): as in v1 without loadings; with them,
+    /// by inversion at x = sum(loading x Z_f) + sqrt(1 - sum(loading^2)) e, where e is
+    /// drawn from the item's stream at the delay's place and `factor_z` holds the run's
+    /// factor normals.
+    pub fn draw_delay<R: rand::Rng + ?Sized>(&self, rng: &mut R, factor_z: &[f64]) -> f64 {
+        if self.factor_loadings.is_empty() {
+            return self.delay_months.sample(rng);
+        }
+        let own: f64 = rng.sample(rand_distr::StandardNormal);
+        let shared: f64 = self.factor_loadings.iter().map(|&(f, loading)| loading * factor_z[f]).sum();
+        self.delay_months.at_standard_normal(shared + self.own_weight() * own)
+    }
 }
 
 /// A `[[power]]` grid addition.

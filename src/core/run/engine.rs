@@ -6,7 +6,7 @@ use super::workspace::Workspace;
 use super::EventKind;
 use crate::core::dist::Dist;
 use crate::core::rng::{item_stream, StreamKind};
-use crate::core::scenario::{Scenario, ShockEffect, Timing};
+use crate::core::scenario::{Scenario, ShockEffect};
 use rand::Rng;
 use rand_distr::StandardNormal;
 
@@ -72,7 +72,7 @@ impl<'a> Engine<'a> {
         for (i, p) in s.power.iter().enumerate() {
             let mut rng = item_stream(seed, run, StreamKind::Power, &p.timing.stream_key);
             let happens = rng.gen::<f64>() < p.timing.probability;
-            let time = (p.timing.planned_month + draw_delay(&p.timing, &mut rng, &ws.factor_z)).max(0.0);
+            let time = (p.timing.planned_month + p.timing.draw_delay(&mut rng, &ws.factor_z)).max(0.0);
             if happens {
                 schedule(ws, time, i, Event::PowerOnline(i as u32));
             }
@@ -80,7 +80,7 @@ impl<'a> Engine<'a> {
         for (i, site) in s.sites.iter().enumerate() {
             let mut rng = item_stream(seed, run, StreamKind::Site, &site.timing.stream_key);
             let happens = rng.gen::<f64>() < site.timing.probability;
-            let time = (site.timing.planned_month + draw_delay(&site.timing, &mut rng, &ws.factor_z)).max(0.0);
+            let time = (site.timing.planned_month + site.timing.draw_delay(&mut rng, &ws.factor_z)).max(0.0);
             ws.install_months[i] = site.install_months.sample(&mut rng).max(0.0);
             if !matches!(site.pue, Dist::Fixed(_)) {
                 // After the site's other draws; a fixed PUE draws nothing (9.6).
@@ -99,7 +99,7 @@ impl<'a> Engine<'a> {
             }
             let mut rng = item_stream(seed, run, StreamKind::Delivery, &d.timing.stream_key);
             let happens = rng.gen::<f64>() < d.timing.probability;
-            let time = (d.timing.planned_month + draw_delay(&d.timing, &mut rng, &ws.factor_z)).max(0.0);
+            let time = (d.timing.planned_month + d.timing.draw_delay(&mut rng, &ws.factor_z)).max(0.0);
             ws.probability_cancelled[i] = !happens;
             // A cancelled delivery still gets its event: it enters `cancelled` then (8.12).
             schedule(ws, time, i, Event::DeliveryArrival(i as u32));
@@ -267,16 +267,4 @@ impl<'a> Engine<'a> {
         };
         (d.timing.stream_key.as_str(), placed, "installed")
     }
-}
-
-/// An item's delay (MODEL.md 9.1): as in v1 without loadings; with them, by inversion at
-/// x = sum(loading x Z_f) + sqrt(1 - sum(loading^2)) e, e drawn from the item's stream at
-/// the delay's place.
-fn draw_delay<R: Rng>(timing: &Timing, rng: &mut R, factor_z: &[f64]) -> f64 {
-    if timing.factor_loadings.is_empty() {
-        return timing.delay_months.sample(rng);
-    }
-    let own: f64 = rng.sample(StandardNormal);
-    let shared: f64 = timing.factor_loadings.iter().map(|&(f, loading)| loading * factor_z[f]).sum();
-    timing.delay_months.at_standard_normal(shared + timing.own_weight() * own)
 }

@@ -116,7 +116,7 @@ impl Engine<'_> {
         for r in 0..self.s.regions.len() {
             self.ws.region_headroom_mw[r] = (self.ws.grid[r] - self.region_used_facility(r)).to_mw().0;
         }
-        if self.ws.rates_stale {
+        if !self.ws.draw_stale_sites.is_empty() {
             self.refresh_rates();
         }
         let ws = &*self.ws;

@@ -86,7 +86,7 @@ impl<'a> Engine<'a> {
         let nc = self.s.chips.len();
         self.ws.operational_by_chip[lot.chip as usize] += count;
         self.ws.site_operational[lot.site as usize * nc + lot.chip as usize] += count;
-        self.ws.rates_stale = true;
+        self.ws.mark_draw_stale(lot.site as usize);
     }
 
     /// Groups in warranty whose warranty ended by `time` join their pooled group (their
@@ -121,6 +121,7 @@ impl<'a> Engine<'a> {
         if !self.ws.warranty_groups.is_empty() {
             self.end_warranties(time);
         }
+        let first_repair = self.ws.repairs.len();
         let mut ops = std::mem::take(&mut self.ws.operational_groups);
         for &g in &ops {
             let group = &mut self.ws.groups[g as usize];
@@ -139,12 +140,13 @@ impl<'a> Engine<'a> {
             let rng = &mut self.ws.site_streams[group.site as usize];
             let failed = law.sample(rng, group.count, group.p_zero);
             if failed > 0 && group.warranty_until > time {
-                self.send_to_repair(time, g as usize, failed);
+                self.send_to_repair(g as usize, failed);
             } else if failed > 0 {
                 self.take_out(g as usize, failed);
                 total += failed;
             }
         }
+        self.schedule_repairs(time, first_repair);
         self.settle_sites();
         let groups = &self.ws.groups;
         ops.retain(|&g| groups[g as usize].count > 0);
@@ -153,8 +155,8 @@ impl<'a> Engine<'a> {
     }
 
     /// `n` failed chips of a group in warranty go for repair (9.2): out of service, but
-    /// they keep their slot; they come back at the repair-done event.
-    fn send_to_repair(&mut self, time: f64, g: usize, n: u64) {
+    /// they keep their slot; `schedule_repairs` sets when they come back.
+    fn send_to_repair(&mut self, g: usize, n: u64) {
         let nc = self.s.chips.len();
         let ws = &mut *self.ws;
         let group = &mut ws.groups[g];
@@ -164,29 +166,55 @@ impl<'a> Engine<'a> {
         ws.operational_by_chip[chip] -= n;
         ws.repairing_by_chip[chip] += n;
         ws.site_operational[site * nc + chip] -= n;
-        ws.rates_stale = true;
-        let batch = ws.repairs.len() as u32;
-        ws.repairs.push(RepairBatch { lot: l, count: n });
-        let delivery = ws.lots[l as usize].delivery;
-        let back = time + self.s.chips[chip].repair_months;
-        self.push(back, delivery, Event::RepairDone(batch));
+        ws.mark_draw_stale(site);
+        ws.repairs.push(RepairBatch { lot: l, chip: chip as u32, count: n });
     }
 
-    /// Repaired chips of a batch return to service in their lot's group, unless the lot
-    /// retired meanwhile (its chips under repair retired with it).
-    pub(super) fn repair_done(&mut self, batch: u32) -> (&'a str, u64, &'static str) {
-        let RepairBatch { lot: l, count } = self.ws.repairs[batch as usize];
-        let lot = self.ws.lots[l as usize];
-        let name = self.s.deliveries[lot.delivery as usize].timing.stream_key.as_str();
-        let g = lot.group as usize;
-        if self.ws.groups[g].retired {
-            return (name, 0, "retired before repair");
+    /// The batches sent for repair at this tick (from `first` on) come back
+    /// `repair_months` later, one repair-done event per chip type (D25): every batch of
+    /// a chip type returns at the same time, and returning chips only rejoin their
+    /// lots' counts, so one event in lot order leaves the state that one event per lot
+    /// would, with a tenth of the events.
+    fn schedule_repairs(&mut self, time: f64, first: usize) {
+        let ws = &mut *self.ws;
+        ws.repairs[first..].sort_unstable_by_key(|b| (b.chip, b.lot));
+        let mut start = first;
+        while start < ws.repairs.len() {
+            let chip = ws.repairs[start].chip;
+            let end = start + ws.repairs[start..].iter().take_while(|b| b.chip == chip).count();
+            let wave = ws.repair_waves.len() as u32;
+            ws.repair_waves.push((start as u32, end as u32));
+            let back = time + self.s.chips[chip as usize].repair_months;
+            if back <= f64::from(self.s.horizon_month) {
+                ws.queue.push(back, Event::RepairDone(wave).kind() as u8, chip, Event::RepairDone(wave));
+            }
+            start = end;
         }
-        self.ws.groups[g].repairing -= count;
-        self.ws.repairing_by_chip[lot.chip as usize] -= count;
-        self.mark_operational(&lot, count);
-        self.add_operational(g as u32, count);
-        (name, count, "repaired")
+    }
+
+    /// A wave of repaired chips returns to service, each batch in its lot's group unless
+    /// the lot retired meanwhile (its chips under repair retired with it). The trace
+    /// names the chip type.
+    pub(super) fn repair_done(&mut self, wave: u32) -> (&'a str, u64, &'static str) {
+        let (start, end) = self.ws.repair_waves[wave as usize];
+        let mut returned = 0;
+        let mut chip = 0;
+        for batch in start..end {
+            let RepairBatch { lot: l, chip: c, count } = self.ws.repairs[batch as usize];
+            chip = c as usize;
+            let lot = self.ws.lots[l as usize];
+            let g = lot.group as usize;
+            if self.ws.groups[g].retired {
+                continue;
+            }
+            self.ws.groups[g].repairing -= count;
+            self.ws.repairing_by_chip[chip] -= count;
+            self.mark_operational(&lot, count);
+            self.add_operational(g as u32, count);
+            returned += count;
+        }
+        let name = self.s.chips[chip].id.as_str();
+        (name, returned, if returned == 0 { "retired before repair" } else { "repaired" })
     }
 
     /// A retiring group's chips under repair leave for good with it; returns how many.
@@ -226,7 +254,7 @@ impl<'a> Engine<'a> {
         ws.operational_by_chip[chip] -= n;
         ws.site_chips[site * nc + chip] -= n;
         ws.site_operational[site * nc + chip] -= n;
-        ws.rates_stale = true;
+        ws.mark_draw_stale(site);
         ws.lost += n;
         if !ws.site_stale[site] {
             ws.site_stale[site] = true;

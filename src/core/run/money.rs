@@ -64,22 +64,29 @@ impl<'a> Engine<'a> {
             ws.compute_pflops_years += compute * dt / 12.0;
             ws.integrated_to = time;
         }
-        if self.ws.rates_stale {
+        if !self.ws.draw_stale_sites.is_empty() {
             self.refresh_rates();
         }
     }
 
     /// The draw of operational chips (x average load x the site's PUE), MW, and its
-    /// cost per hour, from integer counts.
+    /// cost per hour: each changed site's kW from integer counts, then the sums over
+    /// sites in site order (so the figures do not depend on which sites changed).
     pub(super) fn refresh_rates(&mut self) {
         let s = self.s;
         let nc = s.chips.len();
-        let (mut draw_kw, mut priced_kw, mut usd_per_hour) = (0.0, 0.0, 0.0);
-        for (site, st) in s.sites.iter().enumerate() {
-            let counts = &self.ws.site_operational[site * nc..(site + 1) * nc];
+        let ws = &mut *self.ws;
+        for &site in &ws.draw_stale_sites {
+            let site = site as usize;
+            let counts = &ws.site_operational[site * nc..(site + 1) * nc];
             let it_kw: f64 = s.chips.iter().zip(counts).map(|(c, &n)| n as f64 * c.power_kw * c.average_load).sum();
-            if it_kw > 0.0 {
-                let kw = it_kw * self.ws.site_pue[site];
+            ws.site_draw_kw[site] = if it_kw > 0.0 { it_kw * ws.site_pue[site] } else { 0.0 };
+            ws.site_draw_stale[site] = false;
+        }
+        ws.draw_stale_sites.clear();
+        let (mut draw_kw, mut priced_kw, mut usd_per_hour) = (0.0, 0.0, 0.0);
+        for (st, &kw) in s.sites.iter().zip(&ws.site_draw_kw) {
+            if kw > 0.0 {
                 draw_kw += kw;
                 if let Some(price) = s.regions[st.region].electricity_usd_per_mwh {
                     usd_per_hour += kw / 1000.0 * price;
@@ -87,9 +94,8 @@ impl<'a> Engine<'a> {
                 }
             }
         }
-        self.ws.energy_draw_mw = draw_kw / 1000.0;
-        self.ws.electricity_usd_per_hour = usd_per_hour;
-        self.ws.priced_draw_mw = priced_kw / 1000.0;
-        self.ws.rates_stale = false;
+        ws.energy_draw_mw = draw_kw / 1000.0;
+        ws.electricity_usd_per_hour = usd_per_hour;
+        ws.priced_draw_mw = priced_kw / 1000.0;
     }
 }

@@ -23,6 +23,7 @@ pub(super) struct Lot {
 #[derive(Debug, Clone, Copy)]
 pub(super) struct RepairBatch {
     pub(super) lot: u32,
+    pub(super) chip: u32,
     pub(super) count: u64,
 }
 
@@ -90,8 +91,11 @@ pub struct Workspace {
     pub(super) factor_z: Vec<f64>,
     /// Groups of one lot in warranty that join their pooled group when it ends.
     pub(super) warranty_groups: Vec<u32>,
-    /// Repairs under way, by batch index (the repair-done event's number).
+    /// Repairs under way, one batch per lot and tick.
     pub(super) repairs: Vec<RepairBatch>,
+    /// Ranges of `repairs` that come back together: one per tick and chip type (the
+    /// repair-done event's number).
+    pub(super) repair_waves: Vec<(u32, u32)>,
     pub(super) repairing_by_chip: Vec<u64>,
     // Money (MODEL.md 9.5): per budget line, its balance and its queue of deliveries
     // (a vector with a head index: deliveries join at the back, are paid from the head).
@@ -109,11 +113,15 @@ pub struct Workspace {
     pub(super) compute_pflops_years: f64,
     pub(super) priced_energy_mwh: f64,
     pub(super) priced_draw_mw: f64,
-    /// The current draw of operational chips (MW) and its cost per hour, refreshed from
-    /// counts when `rates_stale`.
+    /// The current draw of operational chips (MW) and its cost per hour, the sums over
+    /// sites of `site_draw_kw`, refreshed when a site's operational chips change.
     pub(super) energy_draw_mw: f64,
     pub(super) electricity_usd_per_hour: f64,
-    pub(super) rates_stale: bool,
+    /// Per site: facility kW drawn by its operational chips (x average load x PUE),
+    /// recomputed from counts only for the sites listed in `draw_stale_sites`.
+    pub(super) site_draw_kw: Vec<f64>,
+    pub(super) site_draw_stale: Vec<bool>,
+    pub(super) draw_stale_sites: Vec<u32>,
     // Per shock: [start, end) when it happens.
     pub(super) shock_window: Vec<Option<(f64, f64)>>,
     /// Facility power drawn by installing and operational chips, per region (a cache of
@@ -233,6 +241,7 @@ impl Engine<'_> {
         reset_vec(&mut ws.factor_z, s.factors.len(), 0.0);
         ws.warranty_groups.clear();
         ws.repairs.clear();
+        ws.repair_waves.clear();
         reset_vec(&mut ws.repairing_by_chip, nc, 0);
         reset_vec(&mut ws.balance, s.budgets.len(), 0.0);
         ws.funds_queue.resize_with(s.budgets.len(), Vec::new);
@@ -252,13 +261,26 @@ impl Engine<'_> {
         ws.priced_draw_mw = 0.0;
         ws.energy_draw_mw = 0.0;
         ws.electricity_usd_per_hour = 0.0;
-        ws.rates_stale = false;
+        reset_vec(&mut ws.site_draw_kw, ns, 0.0);
+        reset_vec(&mut ws.site_draw_stale, ns, false);
+        ws.draw_stale_sites.clear();
         ws.delivered = 0;
         ws.lost = 0;
         ws.cancelled = 0;
         ws.events_handled = 0;
         ws.deliveries_examined = 0;
         ws.draws.clear();
+    }
+}
+
+impl Workspace {
+    /// Site `site`'s operational chips changed: its energy draw needs recomputing.
+    #[inline]
+    pub(super) fn mark_draw_stale(&mut self, site: usize) {
+        if !self.site_draw_stale[site] {
+            self.site_draw_stale[site] = true;
+            self.draw_stale_sites.push(site as u32);
+        }
     }
 }
 

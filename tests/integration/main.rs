@@ -7,6 +7,7 @@ mod compare_charts;
 mod dates;
 mod determinism;
 mod errors;
+mod factor_spread;
 mod format_reference;
 mod golden;
 mod hostile;

@@ -50,8 +50,12 @@ impl<'a> Engine<'a> {
     }
 
     /// Advances the integrals of energy, electricity cost and compute to `time`, at the
-    /// rates that held since the last event.
+    /// rates that held since the last event: the draw is brought up to date first, as
+    /// the last event may have changed it (a repair done at month 1.5 draws from 1.5 on).
     pub(super) fn integrate_to(&mut self, time: f64) {
+        if !self.ws.draw_stale_sites.is_empty() {
+            self.refresh_rates();
+        }
         let dt = time - self.ws.integrated_to;
         if dt > 0.0 {
             let ws = &mut *self.ws;
@@ -63,9 +67,6 @@ impl<'a> Engine<'a> {
                 self.s.chips.iter().zip(&ws.operational_by_chip).map(|(c, &n)| n as f64 * c.pflops).sum();
             ws.compute_pflops_years += compute * dt / 12.0;
             ws.integrated_to = time;
-        }
-        if !self.ws.draw_stale_sites.is_empty() {
-            self.refresh_rates();
         }
     }
 

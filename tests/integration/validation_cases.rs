@@ -1,15 +1,25 @@
 //! Every hand-derived case of ../shared/validation (vendored in tests/validation): load it,
 //! run it, and assert the values of its expected.json (exact where deterministic, within
-//! tolerance where a mean).
+//! tolerance where a mean). The model v2 cases (11-15) are this repository's own, derived
+//! in tests/validation/EXPECTED.md with their numbers in expected_v2.json.
 
 use crate::support::{load, parse_summary, summarize, validation_dir, SHARED_VALIDATION_DIR};
 use buildout::io::tables::csv::render_summary;
 use buildout::io::tables::headline::render_headline;
 use serde_json::Value;
 
+fn expected_in(file: &str) -> Value {
+    let text = std::fs::read_to_string(validation_dir().join(file)).expect("the expected values are readable");
+    serde_json::from_str(&text).expect("the expected values parse")
+}
+
 fn expected() -> Value {
-    let text = std::fs::read_to_string(validation_dir().join("expected.json")).expect("expected.json is readable");
-    serde_json::from_str(&text).expect("expected.json parses")
+    expected_in("expected.json")
+}
+
+/// The model v2 cases, kept apart from the vendored expected.json.
+fn expected_v2() -> Value {
+    expected_in("expected_v2.json")
 }
 
 fn check_case(case: &Value) -> Vec<String> {
@@ -66,7 +76,10 @@ fn check_case(case: &Value) -> Vec<String> {
 }
 
 fn run_case(id: &str) {
-    let all = expected();
+    run_case_in(&expected(), id);
+}
+
+fn run_case_in(all: &Value, id: &str) {
     let case = all["cases"].as_array().expect("cases").iter().find(|c| c["id"] == id).expect("case exists");
     let bad = check_case(case);
     assert!(bad.is_empty(), "{id}:\n{}", bad.join("\n"));
@@ -105,6 +118,42 @@ fn case_07_shock_postpone() {
 #[test]
 fn case_10_attrition_expectation() {
     run_case("10_attrition_expectation");
+}
+
+#[test]
+fn case_11_site_connection() {
+    run_case_in(&expected_v2(), "11_site_connection");
+}
+
+#[test]
+fn case_12_block_remainder() {
+    run_case_in(&expected_v2(), "12_block_remainder");
+}
+
+#[test]
+fn case_13_whole_lot() {
+    run_case_in(&expected_v2(), "13_whole_lot");
+}
+
+#[test]
+fn case_14_repair_cycle() {
+    run_case_in(&expected_v2(), "14_repair_cycle");
+}
+
+#[test]
+fn case_15_budget_queue() {
+    run_case_in(&expected_v2(), "15_budget_queue");
+}
+
+#[test]
+fn every_v2_case_has_a_test_and_a_derivation() {
+    let known = ["11_site_connection", "12_block_remainder", "13_whole_lot", "14_repair_cycle", "15_budget_queue"];
+    let derivations = std::fs::read_to_string(validation_dir().join("EXPECTED.md")).expect("EXPECTED.md is readable");
+    for case in expected_v2()["cases"].as_array().expect("cases") {
+        let id = case["id"].as_str().expect("id");
+        assert!(known.contains(&id), "case {id} in expected_v2.json has no test here: add one");
+        assert!(derivations.contains(&format!("## {id}")), "case {id} has no derivation in EXPECTED.md");
+    }
 }
 
 #[test]

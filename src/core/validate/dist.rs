@@ -1,5 +1,6 @@
 //! Distributions as written (`delay_months = 3` or `{ dist = "pert", ... }`) checked and
-//! turned into `Dist`: known names, exactly the right parameters, numbers of months.
+//! turned into `Dist`: known names, exactly the right parameters, numbers of months (or,
+//! for a site's `pue`, plain numbers within the same bound).
 
 use super::checks::suggestion;
 use super::{Validator, MAX_MONTHS_PARAM};
@@ -13,13 +14,24 @@ fn in_range(x: f64) -> bool {
 impl Validator {
     /// A distribution of months; `default` (fixed) when the key is absent.
     pub(super) fn dist(&mut self, raw: &Option<Spanned<RawDist>>, what: &str, default: f64) -> Option<Dist> {
+        self.dist_of(raw, what, default, " of months")
+    }
+
+    /// A distribution of plain numbers (a site's `pue`), parameters within the same
+    /// bound as months; `default` (fixed) when the key is absent.
+    pub(super) fn dist_of_numbers(&mut self, raw: &Option<Spanned<RawDist>>, what: &str, default: f64) -> Option<Dist> {
+        self.dist_of(raw, what, default, "")
+    }
+
+    /// A distribution; `unit` says in messages what its values count (" of months", or "").
+    fn dist_of(&mut self, raw: &Option<Spanned<RawDist>>, what: &str, default: f64, unit: &str) -> Option<Dist> {
         let Some(raw) = raw else {
             return Some(Dist::Fixed(default));
         };
         let checked = match raw.get_ref() {
             RawDist::Number(x) if in_range(*x) => Ok(Dist::Fixed(*x)),
-            RawDist::Number(x) => Err(format!("{x} is not a number of months within ±{MAX_MONTHS_PARAM}")),
-            RawDist::Table { dist, params, bad_keys } => dist_table(dist.as_deref(), params, bad_keys),
+            RawDist::Number(x) => Err(format!("{x} is not a number{unit} within ±{MAX_MONTHS_PARAM}")),
+            RawDist::Table { dist, params, bad_keys } => dist_table(dist.as_deref(), params, bad_keys, unit),
         };
         checked.map_err(|msg| self.dist_error(raw.span(), what, msg)).ok()
     }
@@ -29,8 +41,9 @@ impl Validator {
     }
 }
 
-/// A distribution table: its name, its parameter set, then each distribution's own rule.
-fn dist_table(dist: Option<&str>, params: &[(String, f64)], bad_keys: &[String]) -> Result<Dist, String> {
+/// A distribution table: its name, its parameter set, then each distribution's own rule;
+/// `unit` names what the parameters count in messages (" of months", or "").
+fn dist_table(dist: Option<&str>, params: &[(String, f64)], bad_keys: &[String], unit: &str) -> Result<Dist, String> {
     if let Some(k) = bad_keys.first() {
         return Err(format!("parameter `{k}` must be a number"));
     }
@@ -57,7 +70,7 @@ fn dist_table(dist: Option<&str>, params: &[(String, f64)], bad_keys: &[String])
     };
     let get = |k: &str| params.iter().find(|(p, _)| p == k).map_or(0.0, |(_, v)| *v);
     if let Some((k, x)) = params.iter().find(|(_, x)| !in_range(*x)) {
-        return Err(format!("`{k}` = {x} must be a finite number of months within ±{MAX_MONTHS_PARAM}"));
+        return Err(format!("`{k}` = {x} must be a finite number{unit} within ±{MAX_MONTHS_PARAM}"));
     }
     let (min, mode, max) = (get("min"), get("mode"), get("max"));
     match (name, set[0]) {

@@ -31,7 +31,7 @@ pub const MAX_DELIVERY_COUNT: i64 = 1_000_000_000;
 pub const MAX_ORDERED_CHIPS: u64 = 10_000_000_000;
 /// Most runs a scenario or the command line may ask for.
 pub const MAX_RUNS: u64 = 100_000_000;
-/// Most items (chips, regions, power, sites, deliveries, shocks) in one scenario.
+/// Most items (chips, regions, power, sites, deliveries, shocks, factors, budgets) in one scenario.
 pub const MAX_ITEMS: usize = 10_000;
 /// Most chip types: the engine keeps a count per (site, chip type).
 pub const MAX_CHIP_TYPES: usize = 256;

@@ -62,10 +62,15 @@ impl Validator {
             let arrive = match (&installed, &d.arrive) {
                 // An installed delivery's month stands in for its arrival (checked in `installed`).
                 (Some(Some(month)), _) => Some(*month),
-                (Some(None), _) => self
-                    .required(&d.arrive, "[[deliveries]]", "arrive", &at)
-                    .and_then(|a| self.date(a, "arrive"))
-                    .and_then(|a| header.rel(a)),
+                (Some(None), None) => {
+                    self.error(
+                        Some(at.clone()),
+                        "[[deliveries]] is missing the required key `arrive`: add `arrive = ...` (or, for chips \
+                         already running at the start, `installed = ...` with their `site`)",
+                    );
+                    None
+                }
+                (Some(None), Some(a)) => self.date(a, "arrive").and_then(|a| header.rel(a)),
                 (None, _) => None,
             };
             let delay = self.dist(&d.delay_months, "delay_months", 0.0);

@@ -14,6 +14,9 @@ use std::collections::HashSet;
 
 /// The sum of squared loadings may exceed 1 by this much (rounding, MODEL.md 9.1).
 const LOADING_SLACK: f64 = 1e-12;
+/// A line pays a delivery whose cost its balance covers to this relative slack (D27,
+/// `BALANCE_SLACK` of the engine's money module): a delivery is "never paid" only past it.
+const BALANCE_SLACK: f64 = 1e-12;
 /// Largest amount one budget year may hold, USD.
 const MAX_BUDGET_USD: f64 = 1e15;
 /// Slack for comparing kW sums (sums of decimal figures are not exact).
@@ -55,7 +58,8 @@ impl Validator {
                     }
                 }
                 appropriations.sort_by(|a, b| a.0.total_cmp(&b.0));
-                let total_usd = appropriations.iter().map(|(_, usd)| usd).sum();
+                // A fold from +0 (an empty `sum` of f64 is -0, printed "-0").
+                let total_usd = appropriations.iter().fold(0.0, |sum, (_, usd)| sum + usd);
                 budgets.push(Budget { name, appropriations, total_usd });
             }
         }
@@ -63,7 +67,8 @@ impl Validator {
     }
 
     /// `amounts_usd = { YEAR = amount, ... }`: whole years 1900 to 2999, each once, and
-    /// amounts from 0 to `MAX_BUDGET_USD`.
+    /// amounts from 0 to `MAX_BUDGET_USD`. Each problem is reported at its entry's key
+    /// (the only span a `NumberMap` keeps).
     fn amounts(&mut self, map: &Spanned<NumberMap>) -> Option<Vec<(i32, f64)>> {
         let mut out: Vec<(i32, f64)> = Vec::new();
         let mut ok = true;
@@ -80,23 +85,35 @@ impl Validator {
                 ok = false;
                 continue;
             };
-            match value {
-                Some(v) if v.is_finite() && (0.0..=MAX_BUDGET_USD).contains(v) => out.push((year, *v)),
-                _ => {
-                    self.error(
-                        Some(key.span()),
-                        format!("`amounts_usd` for {year} must be a number of USD from 0 to {MAX_BUDGET_USD:e}"),
-                    );
-                    ok = false;
-                }
+            if out.iter().any(|(y, _)| *y == year) {
+                self.error(
+                    Some(key.span()),
+                    format!(
+                        "`amounts_usd` gives year {year} twice: write each year once, with the year's whole amount"
+                    ),
+                );
+                ok = false;
+                continue;
             }
+            let problem = match value {
+                Some(v) if v.is_finite() && (0.0..=MAX_BUDGET_USD).contains(v) => {
+                    out.push((year, *v));
+                    continue;
+                }
+                Some(v) if !v.is_finite() => format!("must be a finite number of USD, not {v}"),
+                Some(v) => format!("= {v} is out of range: it must be from 0 to {MAX_BUDGET_USD:e} USD"),
+                None => format!("is not a number: write the year's amount in USD, e.g. `{year} = 1.5e9`"),
+            };
+            self.error(Some(key.span()), format!("`amounts_usd` for {year} {problem}"));
+            ok = false;
         }
         ok.then_some(out)
     }
 
     /// An item's `factors = { name = loading }`: known factors, loadings in [-1, 1] whose
     /// squares sum to at most 1, on a delay that is a distribution. `delay` is `None`
-    /// when the delay itself was wrong (already reported).
+    /// when the delay itself was wrong (already reported); the names and loadings are
+    /// still checked, so every problem of the item is reported at once.
     pub(super) fn loadings(
         &mut self,
         map: &Option<Spanned<NumberMap>>,
@@ -106,41 +123,47 @@ impl Validator {
         let Some(map) = map else {
             return Some(Vec::new());
         };
-        let delay = delay?;
-        if matches!(delay, Dist::Fixed(_)) {
+        let mut ok = delay.is_some();
+        if matches!(delay, Some(Dist::Fixed(_))) {
             self.error(
                 Some(map.span()),
                 "`factors` needs a `delay_months` distribution to correlate, but this item's delay is fixed or absent: \
                  give `delay_months` a distribution or remove `factors`",
             );
-            return None;
+            ok = false;
         }
         let mut out: Vec<(usize, f64)> = Vec::new();
-        let mut ok = true;
         for (key, value) in &map.get_ref().entries {
-            let Some(index) = factors.iter().position(|f| *f == key.get_ref()) else {
-                let hint = suggestion(key.get_ref(), factors);
-                self.error(Some(key.span()), format!("unknown factor \"{}\": {hint}", key.get_ref()));
+            let name = key.get_ref();
+            let Some(index) = factors.iter().position(|f| *f == name) else {
+                let hint = suggestion(name, factors);
+                self.error(Some(key.span()), format!("unknown factor \"{name}\": {hint}"));
                 ok = false;
                 continue;
             };
-            match value {
-                Some(l) if l.is_finite() && (-1.0..=1.0).contains(l) => out.push((index, *l)),
-                _ => {
-                    self.error(
-                        Some(key.span()),
-                        format!("the loading on \"{}\" must be a number from -1 to 1", key.get_ref()),
-                    );
-                    ok = false;
+            let problem = match value {
+                Some(l) if l.is_finite() && (-1.0..=1.0).contains(l) => {
+                    out.push((index, *l));
+                    continue;
                 }
-            }
+                Some(l) if !l.is_finite() => format!("must be a finite number from -1 to 1, not {l}"),
+                Some(l) => format!("= {l} is out of range: it must be from -1 to 1"),
+                None => format!("is not a number: write a loading from -1 to 1, e.g. `\"{name}\" = 0.8`"),
+            };
+            self.error(Some(key.span()), format!("the loading on \"{name}\" {problem}"));
+            ok = false;
         }
         let squares: f64 = out.iter().map(|(_, l)| l * l).sum();
-        if ok && squares > 1.0 + LOADING_SLACK {
+        if out.len() == map.get_ref().entries.len() && squares > 1.0 + LOADING_SLACK {
+            // Four decimals, unless they would read as exactly 1.
+            let shown = match format!("{squares:.4}") {
+                four if four == "1.0000" => format!("{squares}"),
+                four => four,
+            };
             self.error(
                 Some(map.span()),
                 format!(
-                    "the squared loadings sum to {squares:.4}, more than 1: a delay can share at most all of its \
+                    "the squared loadings sum to {shown}, more than 1: a delay can share at most all of its \
                      variation; lower the loadings"
                 ),
             );
@@ -227,7 +250,7 @@ impl Validator {
                 .ranged(&value, "pue", 1.0, false, MAX_PUE, &format!(">= 1 and at most {MAX_PUE}"))
                 .map(Dist::Fixed);
         }
-        let dist = self.dist(&Some(raw.clone()), "pue", 1.0)?;
+        let dist = self.dist_of_numbers(&Some(raw.clone()), "pue", 1.0)?;
         let mean = dist.mean();
         if (1.0..=MAX_PUE).contains(&mean) {
             Some(dist)
@@ -261,15 +284,20 @@ impl Validator {
             if let (Some(_), Some(site)) = (d.installed_month, d.site) {
                 installed_kw[site] += d.count as f64 * chips[d.chip].power_kw;
                 let st = &sites[site];
-                let ready_at_start =
-                    matches!(st.timing.delay_months, Dist::Fixed(x) if st.timing.planned_month + x <= 0.0);
-                if !ready_at_start || st.timing.probability < 1.0 {
+                let why = match st.timing.delay_months {
+                    _ if st.timing.probability < 1.0 => {
+                        Some(format!("may not be built (`probability` = {})", st.timing.probability))
+                    }
+                    Dist::Fixed(x) if st.timing.planned_month + x <= 0.0 => None,
+                    Dist::Fixed(_) => Some("is ready after the start".to_string()),
+                    _ => Some("has an uncertain `delay_months`".to_string()),
+                };
+                if let Some(why) = why {
                     self.error(
                         written.site.as_ref().map(|s| s.span()),
                         format!(
-                            "installed chips need a site that is certainly ready at the start, but \"{}\" is ready \
-                             later or may not be built: set its `ready` on or before `start`, with no delay or \
-                             probability",
+                            "installed chips need a site that is certainly ready at the start, but \"{}\" {why}: \
+                             set its `ready` on or before `start`, with no delay or probability",
                             st.name
                         ),
                     );
@@ -285,16 +313,18 @@ impl Validator {
                             budgets[b].name, chips[d.chip].id
                         ),
                     ),
-                    Some(price) if d.count as f64 * price > budgets[b].total_usd => {
-                        self.error(
-                            span,
-                            format!(
-                            "this delivery costs {} USD but budget \"{}\" will only ever get {} USD: it could never \
-                             be paid; raise the line's amounts or split the delivery",
-                            d.count as f64 * price, budgets[b].name, budgets[b].total_usd
+                    // Never paid: the engine pays when the balance covers the cost less
+                    // `BALANCE_SLACK` (D27), so the same slack applies here.
+                    Some(price) if budgets[b].total_usd < d.count as f64 * price * (1.0 - BALANCE_SLACK) => self.error(
+                        span,
+                        format!(
+                            "this delivery costs {} USD but budget \"{}\" will only ever get {} USD: it could \
+                             never be paid; raise the line's amounts or split the delivery",
+                            d.count as f64 * price,
+                            budgets[b].name,
+                            budgets[b].total_usd
                         ),
-                        )
-                    }
+                    ),
                     Some(_) => {}
                 }
             }
@@ -324,8 +354,10 @@ impl Validator {
                 used[f] = true;
             }
         }
-        for ((f, item), used) in factors.iter().zip(&spec.factors).zip(used) {
-            if !used {
+        for (i, ((f, item), used)) in factors.iter().zip(&spec.factors).zip(used).enumerate() {
+            // A repeated name is an error already, and its loadings count for the first.
+            let repeated = factors[..i].iter().any(|earlier| earlier.name == f.name);
+            if !used && !repeated {
                 self.warning(
                     Some(item.span()),
                     format!(

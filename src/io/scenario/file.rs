@@ -51,6 +51,12 @@ fn friendly(raw: &str, key: String) -> String {
             "a string" | "string" => "a string in quotes",
             "a sequence" => "an array of tables, written [[...]]",
             e if e.starts_with("struct ") => "a table",
+            // A `NumberMap`: the example in the words of the key that takes it.
+            e if e.starts_with("a table of numbers") => match key.as_str() {
+                "amounts_usd" => "a table of amounts by year, like { 2026 = 1.5e9, 2027 = 2.0e9 }",
+                "factors" => "a table of loadings by factor name, like { \"transformer lead times\" = 0.8 }",
+                _ => e,
+            },
             e => e,
         };
         let found = found.replace("floating point", "number").replace("map", "table").replace("sequence", "array");

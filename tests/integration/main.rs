@@ -28,5 +28,6 @@ mod support;
 mod ten_times;
 mod tidy;
 mod trace;
+mod v2_properties;
 mod validation_cases;
 mod whatif;

@@ -156,6 +156,13 @@ impl FailureLaw {
         (n as f64 * self.ln_q).exp()
     }
 
+    /// Whether `sample` for `n` chips reads its `p_zero` argument (inversion only); a
+    /// caller that caches P(0) can skip computing it when not.
+    #[inline]
+    pub fn reads_p_zero(&self, n: u64) -> bool {
+        self.p > 0.0 && self.p <= 0.5 && (n as f64 * self.p) < INVERSION_MAX_MEAN
+    }
+
     /// One draw for `n` chips; `p_zero` must be `self.p_zero(n)` (only inversion reads it).
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R, n: u64, p_zero: f64) -> u64 {
         let p = self.p;

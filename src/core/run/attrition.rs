@@ -10,10 +10,12 @@ use crate::core::scenario::Scenario;
 
 impl<'a> Engine<'a> {
     /// Puts the just-commissioned lot `l` into its attrition group: a group of its own if
-    /// it retires inside the horizon (scheduling the retirement) or is still under
-    /// warranty (it joins its pooled group when the warranty ends), else the pooled
-    /// group of its (site, chip type). `aged_from` is when the lot's age starts: its
-    /// commissioning, or its `installed` month.
+    /// it retires inside the horizon (scheduling the retirement); while under warranty,
+    /// the warranty group of its (site, chip type) whose warranty ends before the same
+    /// tick (D24: such lots repair and lose at the same ticks, so they are
+    /// interchangeable; the group joins the pooled one when the warranty ends); else the
+    /// pooled group of its (site, chip type). `aged_from` is when the lot's age starts:
+    /// its commissioning, or its `installed` month.
     pub(super) fn join_group(&mut self, time: f64, aged_from: f64, l: u32, lot: &Lot) {
         let s: &Scenario = self.s;
         let chip = &s.chips[lot.chip as usize];
@@ -26,25 +28,39 @@ impl<'a> Engine<'a> {
             Some(t) if t <= horizon => {
                 // A life that ended before now (installed long ago) ends now.
                 self.push(t.max(time), lot.delivery, Event::Retirement(l));
-                self.new_group(lot, l, warranty_until)
+                self.new_group(lot.site, lot.chip, warranty_until)
             }
-            _ if in_warranty => {
-                let g = self.new_group(lot, l, warranty_until);
-                self.ws.warranty_groups.push(g);
-                g
-            }
-            _ => self.pooled_group(lot),
+            _ if in_warranty => self.warranty_group(lot, warranty_until),
+            _ => self.pooled_group(lot.site, lot.chip),
         };
         self.ws.lots[l as usize].group = group;
         self.add_operational(group, lot.count);
     }
 
-    /// The group that pools the lots of `lot`'s (site, chip type) out of warranty that
-    /// never retire inside the horizon, formed on first use.
-    fn pooled_group(&mut self, lot: &Lot) -> u32 {
-        let slot = lot.site as usize * self.s.chips.len() + lot.chip as usize;
+    /// The warranty group of `lot`'s (site, chip type) for a warranty that lasts until
+    /// `warranty_until`, formed on first use. Ticks fall on whole months and repair
+    /// when `tick < warranty_until`, which for a whole-month tick is `tick <
+    /// ceil(warranty_until)`: lots with the same ceiling are treated alike at every tick.
+    fn warranty_group(&mut self, lot: &Lot, warranty_until: f64) -> u32 {
+        let last_tick = warranty_until.ceil();
+        let groups = &self.ws.groups;
+        let found = self.ws.warranty_groups.iter().copied().find(|&g| {
+            let group = &groups[g as usize];
+            group.site == lot.site && group.chip == lot.chip && group.warranty_until == last_tick
+        });
+        found.unwrap_or_else(|| {
+            let g = self.new_group(lot.site, lot.chip, last_tick);
+            self.ws.warranty_groups.push(g);
+            g
+        })
+    }
+
+    /// The group that pools the lots of a (site, chip type) out of warranty that never
+    /// retire inside the horizon, formed on first use.
+    fn pooled_group(&mut self, site: u32, chip: u32) -> u32 {
+        let slot = site as usize * self.s.chips.len() + chip as usize;
         if self.ws.pooled_group[slot] == NO_GROUP {
-            self.ws.pooled_group[slot] = self.new_group(lot, NO_GROUP, f64::NEG_INFINITY);
+            self.ws.pooled_group[slot] = self.new_group(site, chip, f64::NEG_INFINITY);
         }
         self.ws.pooled_group[slot]
     }
@@ -63,17 +79,16 @@ impl<'a> Engine<'a> {
         }
     }
 
-    /// A new, empty attrition group for the chips of `lot` (of lot `l` alone, or of a
-    /// pool when `l` is `NO_GROUP`).
-    fn new_group(&mut self, lot: &Lot, l: u32, warranty_until: f64) -> u32 {
+    /// A new, empty attrition group for chips of type `chip` in `site`.
+    fn new_group(&mut self, site: u32, chip: u32, warranty_until: f64) -> u32 {
         let index = self.ws.groups.len() as u32;
         self.ws.groups.push(Group {
-            chip: lot.chip,
-            site: lot.site,
+            chip,
+            site,
             count: 0,
             repairing: 0,
             warranty_until,
-            lot: l,
+            joined: NO_GROUP,
             retired: false,
             p_zero: 1.0,
             p_zero_count: 0,
@@ -83,14 +98,19 @@ impl<'a> Engine<'a> {
 
     /// `count` chips of `lot` become operational (commissioned, or back from repair).
     pub(super) fn mark_operational(&mut self, lot: &Lot, count: u64) {
+        self.mark_operational_at(lot.site, lot.chip, count);
+    }
+
+    /// `count` chips of type `chip` in `site` become operational.
+    fn mark_operational_at(&mut self, site: u32, chip: u32, count: u64) {
         let nc = self.s.chips.len();
-        self.ws.operational_by_chip[lot.chip as usize] += count;
-        self.ws.site_operational[lot.site as usize * nc + lot.chip as usize] += count;
-        self.ws.mark_draw_stale(lot.site as usize);
+        self.ws.operational_by_chip[chip as usize] += count;
+        self.ws.site_operational[site as usize * nc + chip as usize] += count;
+        self.ws.mark_draw_stale(site as usize);
     }
 
     /// Groups in warranty whose warranty ended by `time` join their pooled group (their
-    /// lots never retire inside the horizon), so later ticks draw for them together.
+    /// repairs under way return there).
     fn end_warranties(&mut self, time: f64) {
         let mut list = std::mem::take(&mut self.ws.warranty_groups);
         list.retain(|&g| {
@@ -98,13 +118,11 @@ impl<'a> Engine<'a> {
             if group.warranty_until > time {
                 return true;
             }
-            let l = group.lot;
-            let lot = self.ws.lots[l as usize];
-            let pooled = self.pooled_group(&lot);
-            self.ws.lots[l as usize].group = pooled;
+            let pooled = self.pooled_group(group.site, group.chip);
             let own = &mut self.ws.groups[g as usize];
             own.count = 0;
             own.repairing = 0;
+            own.joined = pooled;
             self.ws.operational_groups.retain(|&o| o != g);
             self.ws.groups[pooled as usize].repairing += group.repairing;
             self.add_operational(pooled, group.count);
@@ -130,7 +148,7 @@ impl<'a> Engine<'a> {
             if p <= 0.0 || group.count == 0 {
                 continue;
             }
-            if group.p_zero_count != group.count {
+            if group.p_zero_count != group.count && law.reads_p_zero(group.count) {
                 group.p_zero = law.p_zero(group.count);
                 group.p_zero_count = group.count;
             }
@@ -162,12 +180,12 @@ impl<'a> Engine<'a> {
         let group = &mut ws.groups[g];
         group.count -= n;
         group.repairing += n;
-        let (chip, site, l) = (group.chip as usize, group.site as usize, group.lot);
+        let (chip, site) = (group.chip as usize, group.site as usize);
         ws.operational_by_chip[chip] -= n;
         ws.repairing_by_chip[chip] += n;
         ws.site_operational[site * nc + chip] -= n;
         ws.mark_draw_stale(site);
-        ws.repairs.push(RepairBatch { lot: l, chip: chip as u32, count: n });
+        ws.repairs.push(RepairBatch { group: g as u32, chip: chip as u32, count: n });
     }
 
     /// The batches sent for repair at this tick (from `first` on) come back
@@ -177,7 +195,7 @@ impl<'a> Engine<'a> {
     /// would, with a tenth of the events.
     fn schedule_repairs(&mut self, time: f64, first: usize) {
         let ws = &mut *self.ws;
-        ws.repairs[first..].sort_unstable_by_key(|b| (b.chip, b.lot));
+        ws.repairs[first..].sort_unstable_by_key(|b| (b.chip, b.group));
         let mut start = first;
         while start < ws.repairs.len() {
             let chip = ws.repairs[start].chip;
@@ -192,24 +210,27 @@ impl<'a> Engine<'a> {
         }
     }
 
-    /// A wave of repaired chips returns to service, each batch in its lot's group unless
-    /// the lot retired meanwhile (its chips under repair retired with it). The trace
-    /// names the chip type.
+    /// A wave of repaired chips returns to service, each batch in its group (or the
+    /// pooled group it joined meanwhile) unless its lot retired meanwhile (its chips
+    /// under repair retired with it). The trace names the chip type.
     pub(super) fn repair_done(&mut self, wave: u32) -> (&'a str, u64, &'static str) {
         let (start, end) = self.ws.repair_waves[wave as usize];
         let mut returned = 0;
         let mut chip = 0;
         for batch in start..end {
-            let RepairBatch { lot: l, chip: c, count } = self.ws.repairs[batch as usize];
+            let RepairBatch { group, chip: c, count } = self.ws.repairs[batch as usize];
             chip = c as usize;
-            let lot = self.ws.lots[l as usize];
-            let g = lot.group as usize;
+            let mut g = group as usize;
+            while self.ws.groups[g].joined != NO_GROUP {
+                g = self.ws.groups[g].joined as usize;
+            }
             if self.ws.groups[g].retired {
                 continue;
             }
+            let site = self.ws.groups[g].site;
             self.ws.groups[g].repairing -= count;
             self.ws.repairing_by_chip[chip] -= count;
-            self.mark_operational(&lot, count);
+            self.mark_operational_at(site, c, count);
             self.add_operational(g as u32, count);
             returned += count;
         }

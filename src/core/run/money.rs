@@ -52,12 +52,14 @@ impl<'a> Engine<'a> {
     /// Advances the integrals of energy, electricity cost and compute to `time`, at the
     /// rates that held since the last event: the draw is brought up to date first, as
     /// the last event may have changed it (a repair done at month 1.5 draws from 1.5 on).
+    /// Events at one time share one refresh: the draw is only read over an interval
+    /// (and by the month sample and the trace, which refresh it themselves).
     pub(super) fn integrate_to(&mut self, time: f64) {
-        if !self.ws.draw_stale_sites.is_empty() {
-            self.refresh_rates();
-        }
         let dt = time - self.ws.integrated_to;
         if dt > 0.0 {
+            if !self.ws.draw_stale_sites.is_empty() {
+                self.refresh_rates();
+            }
             let ws = &mut *self.ws;
             let hours = dt * HOURS_PER_MONTH;
             ws.energy_mwh += ws.energy_draw_mw * hours;

@@ -11,6 +11,9 @@ use crate::core::units::{Kw, Mw};
 impl Engine<'_> {
     /// Section 5: fills one month's values and returns the binding state.
     pub(super) fn sample(&mut self, row: &mut [f64]) -> Binding {
+        if !self.ws.draw_stale_sites.is_empty() {
+            self.refresh_rates();
+        }
         let s = self.s;
         let ws = &*self.ws;
         let installing: u64 = ws.installing_by_chip.iter().sum();

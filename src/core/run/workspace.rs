@@ -22,7 +22,9 @@ pub(super) struct Lot {
 /// Repaired chips of one lot, back in service at the batch's repair-done event.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct RepairBatch {
-    pub(super) lot: u32,
+    /// The group the chips came from (followed through `Group::joined` if its warranty
+    /// ended while they were out).
+    pub(super) group: u32,
     pub(super) chip: u32,
     pub(super) count: u64,
 }
@@ -43,8 +45,8 @@ pub(super) struct Group {
     /// Failures at ticks before this time are repaired (MODEL.md 9.2); minus infinity
     /// for a group out of warranty.
     pub(super) warranty_until: f64,
-    /// The lot of a group of one lot (retiring or in warranty), else `NO_GROUP`.
-    pub(super) lot: u32,
+    /// The pooled group a warranty group joined when its warranty ended, else `NO_GROUP`.
+    pub(super) joined: u32,
     /// Whether the group's lot has retired (its pending repairs are void).
     pub(super) retired: bool,
     /// (1 - monthly p)^n for n = `p_zero_count`: reused while the count stays put.
@@ -89,7 +91,7 @@ pub struct Workspace {
     pub(super) site_operational: Vec<u64>,
     /// Per factor: this run's standard normal draw.
     pub(super) factor_z: Vec<f64>,
-    /// Groups of one lot in warranty that join their pooled group when it ends.
+    /// Groups in warranty that join their pooled group when it ends.
     pub(super) warranty_groups: Vec<u32>,
     /// Repairs under way, one batch per lot and tick.
     pub(super) repairs: Vec<RepairBatch>,

@@ -58,3 +58,33 @@ fn trace_of_a_run_that_does_not_exist_is_bad_input() {
     assert_eq!(res.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&res.stderr).contains("--trace 5 names no run"));
 }
+
+/// D27: a budgeted delivery's trace outcome says whether its line paid it at once,
+/// also for a delivery of zero chips (which moves no count).
+#[test]
+fn a_budgeted_delivery_is_traced_as_paid_or_awaiting_funds() {
+    let case = validation_dir().join("15_budget_queue.toml");
+    let text = std::fs::read_to_string(&case).expect("case 15 is readable")
+        + "\n[[deliveries]]\nname = \"empty\"\nchip = \"b\"\ncount = 0\nowner = \"gov\"\narrive = \"2026-10\"\nbudget = \"L\"\n\
+           \n[[deliveries]]\nname = \"empty behind D2\"\nchip = \"b\"\ncount = 0\nowner = \"gov\"\narrive = \"2026-11\"\nbudget = \"L\"\n";
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let file = tmp.path().join("s.toml");
+    std::fs::write(&file, text).expect("scenario written");
+    let out = tmp.path().join("o");
+    let res =
+        run(&["run", file.to_str().unwrap(), "--runs", "1", "--trace", "0", "--out", out.to_str().unwrap(), "--quiet"]);
+    assert!(res.status.success(), "{}", String::from_utf8_lossy(&res.stderr));
+    let trace = std::fs::read_to_string(out.join("trace-0.csv")).expect("trace written");
+    let outcome = |item: &str| {
+        trace
+            .lines()
+            .map(|l| l.split(',').collect::<Vec<_>>())
+            .find(|r| r[2] == "delivery_arrival" && r[3] == item)
+            .map(|r| r[4].to_string())
+    };
+    assert_eq!(outcome("D1").as_deref(), Some("arrived (paid)"));
+    assert_eq!(outcome("empty").as_deref(), Some("arrived (paid)"));
+    // D2 (t = 1) cannot be paid until 2027; the empty delivery of t = 1 queues behind it.
+    assert_eq!(outcome("D2").as_deref(), Some("awaiting funds"));
+    assert_eq!(outcome("empty behind D2").as_deref(), Some("awaiting funds"));
+}

@@ -227,8 +227,11 @@ impl<'a> Engine<'a> {
         }
         if let Some(b) = d.budget {
             // Paid before it ships: it queues for its line's money (9.5).
-            let paid = self.await_funds(time, b, i);
-            return (name, d.count, if paid > 0 { "arrived (paid)" } else { "awaiting funds" });
+            // Paid at once when the line's queue moved past it (a zero-chip delivery too).
+            let place = self.ws.funds_queue[b].len();
+            self.await_funds(time, b, i);
+            let paid = self.ws.funds_head[b] > place;
+            return (name, d.count, if paid { "arrived (paid)" } else { "awaiting funds" });
         }
         self.deliver(time, i);
         (name, d.count, "arrived")

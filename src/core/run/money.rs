@@ -13,11 +13,11 @@ const BALANCE_SLACK: f64 = 1e-12;
 
 impl<'a> Engine<'a> {
     /// Delivery `i`, due now, joins the queue of budget line `b`; the line then pays
-    /// what it can. Returns the chips that arrived at once.
-    pub(super) fn await_funds(&mut self, time: f64, b: usize, i: u32) -> u64 {
+    /// what it can.
+    pub(super) fn await_funds(&mut self, time: f64, b: usize, i: u32) {
         self.ws.funds_queue[b].push(i);
         self.ws.awaiting_funds += self.s.deliveries[i as usize].count;
-        self.pay(time, b)
+        self.pay(time, b);
     }
 
     /// Appropriation `k`: a year's money reaches its line, which then pays what it can.

@@ -35,6 +35,29 @@ pub struct Aggregate {
     /// One sketch per [`PerRun`] quantity, in `PerRun::ALL` order.
     per_run: [Sketch; PerRun::COUNT],
     target_met: u64,
+    /// Runs limited by each constraint (`limiting_constraint`, `Binding::ALL` order).
+    limited_by: [u64; Binding::COUNT],
+}
+
+/// The constraint that limits a run (D35): the binding state it is in for the most
+/// months from the first month a chip is due (delivered or awaiting funds) to the
+/// horizon; ties go to power, then space, then money, before chips (a planner is
+/// better warned of an infrastructure limit). A run in which no chip is ever due is
+/// chip-limited.
+pub fn limiting_constraint(record: &RunRecord) -> Binding {
+    let due = |m: usize| record.get(m, Series::Delivered) + record.get(m, Series::AwaitingFunds) > 0.0;
+    let Some(first) = (0..record.months()).find(|&m| due(m)) else {
+        return Binding::Chips;
+    };
+    let mut months = [0u32; Binding::COUNT];
+    for b in &record.binding[first..] {
+        months[b.index()] += 1;
+    }
+    let most = months.iter().copied().max().unwrap_or(0);
+    [Binding::Power, Binding::Space, Binding::Money, Binding::Chips]
+        .into_iter()
+        .find(|b| months[b.index()] == most)
+        .unwrap_or(Binding::Chips)
 }
 
 /// The quantities each run contributes once (not per month), behind headline figures.
@@ -129,6 +152,8 @@ pub struct AggregateParts {
     pub per_run: [SketchParts; PerRun::COUNT],
     /// Runs that met the target.
     pub target_met: u64,
+    /// Runs limited by each constraint (`Binding::ALL` order).
+    pub limited_by: [u64; Binding::COUNT],
 }
 
 impl Aggregate {
@@ -143,6 +168,7 @@ impl Aggregate {
             binding: self.binding.iter().map(|b| b.to_vec()).collect(),
             per_run: self.per_run.each_ref().map(Sketch::parts),
             target_met: self.target_met,
+            limited_by: self.limited_by,
         }
     }
 
@@ -166,6 +192,7 @@ impl Aggregate {
             binding,
             per_run: per_run_sketches(parts.per_run)?,
             target_met: parts.target_met,
+            limited_by: parts.limited_by,
         })
     }
 
@@ -181,6 +208,7 @@ impl Aggregate {
             binding: vec![[0; Binding::COUNT]; months],
             per_run: Default::default(),
             target_met: 0,
+            limited_by: [0; Binding::COUNT],
         }
     }
 
@@ -201,6 +229,7 @@ impl Aggregate {
                 self.target_met += 1;
             }
         }
+        self.limited_by[limiting_constraint(record).index()] += 1;
     }
 
     /// Adds every run of `other` (which must come from the same scenario).
@@ -227,6 +256,9 @@ impl Aggregate {
             a.merge(b);
         }
         self.target_met += other.target_met;
+        for (a, b) in self.limited_by.iter_mut().zip(other.limited_by) {
+            *a += b;
+        }
     }
 
     /// Sorts every buffered value in, so summaries and partial files read a settled state.
@@ -281,6 +313,11 @@ impl Aggregate {
                     0.0
                 }
             }),
+            limited_by: self.limited_by.map(|n| n as f64 / runs),
+            power_binds_in_half_of_runs: first_stretch_at_least(
+                self.binding.iter().map(|c| c[Binding::Power.index()] as f64 / runs),
+                0.5,
+            ),
             target: scenario.target().map(|t| TargetResult {
                 operational: t.operational,
                 by_month: t.by_month,
@@ -425,6 +462,28 @@ pub struct Headline {
     pub electricity_priced_share: Option<f64>,
     /// The chance of meeting `[target]`, when the scenario sets one.
     pub target: Option<TargetResult>,
+    /// Share of runs limited by each constraint (`limiting_constraint`, `Binding::ALL`
+    /// order); the shares sum to 1.
+    pub limited_by: [f64; Binding::COUNT],
+    /// The first unbroken stretch of months in which power binds in at least half of
+    /// the runs, as (first, last) month; `None` when no month gets there.
+    pub power_binds_in_half_of_runs: Option<(u32, u32)>,
+}
+
+/// The first unbroken stretch of months whose share is at least `level`, as (first,
+/// last) month.
+fn first_stretch_at_least(shares: impl Iterator<Item = f64>, level: f64) -> Option<(u32, u32)> {
+    let mut stretch: Option<(u32, u32)> = None;
+    for (m, share) in shares.enumerate() {
+        let m = m as u32;
+        match (stretch.as_mut(), share >= level) {
+            (None, true) => stretch = Some((m, m)),
+            (Some((_, last)), true) => *last = m,
+            (Some(_), false) => break,
+            (None, false) => {}
+        }
+    }
+    stretch
 }
 
 /// Finished statistics of a Monte Carlo.
@@ -475,4 +534,48 @@ impl Summary {
 fn per_run_sketches(parts: [SketchParts; PerRun::COUNT]) -> Result<[Sketch; PerRun::COUNT], PartsError> {
     let sketches = parts.into_iter().map(Sketch::from_parts).collect::<Result<Vec<_>, _>>()?;
     sketches.try_into().map_err(|_| PartsError::Shape("not one sketch per per-run quantity".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{first_stretch_at_least, limiting_constraint};
+    use crate::core::metrics::{series_count, Binding, Series};
+    use crate::core::run::RunRecord;
+
+    /// A record whose chips are first due at month `due` and whose binding states are
+    /// `states`, one per month.
+    fn record(due: usize, states: &[Binding]) -> RunRecord {
+        let series = series_count(0);
+        let mut values = vec![0.0; states.len() * series];
+        for m in due..states.len() {
+            values[m * series + Series::Delivered.index()] = 1.0;
+        }
+        RunRecord { series_per_month: series, values, binding: states.to_vec() }
+    }
+
+    #[test]
+    fn a_run_is_limited_by_what_binds_most_from_its_first_delivery() {
+        use Binding::{Chips, Money, Power, Space};
+        // Before the first delivery nothing waits, so chips "bind": those months do not count.
+        assert_eq!(limiting_constraint(&record(3, &[Chips, Chips, Chips, Power, Power, Chips])), Power);
+        assert_eq!(limiting_constraint(&record(0, &[Chips, Chips, Chips, Power, Power, Chips])), Chips);
+        // Ties go to power, then space, then money, before chips.
+        assert_eq!(limiting_constraint(&record(0, &[Space, Power, Chips, Money])), Power);
+        assert_eq!(limiting_constraint(&record(0, &[Money, Space, Chips, Chips, Space, Money])), Space);
+        assert_eq!(limiting_constraint(&record(0, &[Chips, Money])), Money);
+        // No chip ever due: chip-limited.
+        assert_eq!(limiting_constraint(&record(9, &[Power, Power])), Chips);
+        // Chips awaiting funds count as due.
+        let mut r = record(9, &[Chips, Money, Money]);
+        r.values[r.series_per_month + Series::AwaitingFunds.index()] = 5.0;
+        assert_eq!(limiting_constraint(&r), Money);
+    }
+
+    #[test]
+    fn the_first_stretch_at_a_level_is_unbroken() {
+        let shares = [0.2, 0.5, 0.7, 0.49, 0.9, 0.9];
+        assert_eq!(first_stretch_at_least(shares.into_iter(), 0.5), Some((1, 2)));
+        assert_eq!(first_stretch_at_least([0.1, 0.6].into_iter(), 0.5), Some((1, 1)));
+        assert_eq!(first_stretch_at_least([0.1, 0.4].into_iter(), 0.5), None);
+    }
 }

@@ -7,7 +7,7 @@ use super::format::format_thousands;
 use super::page::report::{HeadlineRow, ReportData};
 use crate::core::metrics::{origin_share_index, Binding, Series};
 use crate::core::scenario::Scenario;
-use crate::core::stats::{Stats, Summary};
+use crate::core::stats::{Headline, Stats, Summary};
 
 fn band_at(summary: &Summary, index: usize) -> Band {
     let over_time = || summary.index_over_time(index);
@@ -69,6 +69,7 @@ pub fn headline_rows(scenario: &Scenario, summary: &Summary) -> Vec<HeadlineRow>
     let dash = || Some("\u{2014}".to_string());
     FIGURES
         .iter()
+        .filter(|def| def.in_brief)
         .filter_map(|def| {
             let label = cx.fill(def.label);
             Some(match def.figure.value(h)? {
@@ -135,6 +136,59 @@ pub fn binding_clauses(scenario: &Scenario, summary: &Summary) -> Vec<String> {
     clauses
 }
 
+/// The constraints that limit runs (D35), largest share first (ties in `Binding::ALL`
+/// order), e.g. "power in 62% of runs, chips in 30%, space in 8%". Money is named only
+/// where the scenario has budget lines (D30); shares of 0 are left out, except the
+/// largest.
+pub fn limited_by_clause(scenario: &Scenario, h: &Headline) -> String {
+    let mut parts: Vec<(Binding, f64)> = Binding::ALL
+        .into_iter()
+        .filter(|&b| b != Binding::Money || !scenario.budgets().is_empty())
+        .map(|b| (b, h.limited_by[b.index()]))
+        .collect();
+    parts.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let mut words = Vec::new();
+    for (i, (b, share)) in parts.into_iter().enumerate() {
+        if i > 0 && share == 0.0 {
+            continue;
+        }
+        words.push(if i == 0 {
+            format!("{} in {} of runs", b.label(), percent(share))
+        } else {
+            format!("{} in {}", b.label(), percent(share))
+        });
+    }
+    words.join(", ")
+}
+
+/// When power binds in at least half of the runs: "from 2027-04 to 2029-02" (the first
+/// unbroken stretch), or `None` when it never does.
+pub fn power_half_window(scenario: &Scenario, h: &Headline) -> Option<String> {
+    h.power_binds_in_half_of_runs.map(|(a, z)| {
+        if a == z {
+            format!("in {}", scenario.date_of(a))
+        } else {
+            format!("from {} to {}", scenario.date_of(a), scenario.date_of(z))
+        }
+    })
+}
+
+/// The brief's first answer, in two sentences: which constraint limits the runs (the
+/// one that binds in most months from the first delivery to the horizon, D35) and from
+/// when power binds in at least half of them.
+pub fn verdict(scenario: &Scenario, summary: &Summary) -> String {
+    let h = &summary.headline;
+    let power = match power_half_window(scenario, h) {
+        Some(window) => format!("Power binds in at least half of the runs {window}."),
+        None => "Power binds in under half of the runs in every month.".to_string(),
+    };
+    format!(
+        "Limited by (the constraint that binds in most months from the first delivery to {}): {}. {power}",
+        scenario.date_of(scenario.horizon_month()),
+        limited_by_clause(scenario, h),
+    )
+}
+
 /// The report's paragraph on what binds: the horizon figure, then one sentence per clause.
 pub fn binding_text(scenario: &Scenario, summary: &Summary) -> String {
     let h = &summary.headline;
@@ -158,6 +212,7 @@ pub fn binding_text(scenario: &Scenario, summary: &Summary) -> String {
 pub fn report_data(scenario: &Scenario, summary: &Summary) -> ReportData {
     ReportData {
         description: scenario.description().map(str::to_string),
+        verdict: verdict(scenario, summary),
         headline_rows: headline_rows(scenario, summary),
         binding_text: binding_text(scenario, summary),
     }

@@ -78,6 +78,10 @@ pub struct FigureDef {
     /// Whether the console summary gives it a row of its own (the energy and cost
     /// figures share one line instead, see `io::tables::console`).
     pub own_console_row: bool,
+    /// Whether the console summary and report.html's table show it; `power_first_binds`
+    /// is kept in the files only, since a single stranded chip sets it: the month from
+    /// which power binds in half of the runs leads instead (`io::brief::verdict`).
+    pub in_brief: bool,
 }
 
 /// Every headline figure, in the order every writer shows them.
@@ -94,6 +98,7 @@ pub const FIGURES: [FigureDef; 12] = [
         compare_note: "<br><small>horizon {horizon}</small>",
         in_sweep: true,
         own_console_row: true,
+        in_brief: true,
     },
     FigureDef {
         figure: Figure::ComputeAtHorizon,
@@ -107,6 +112,7 @@ pub const FIGURES: [FigureDef; 12] = [
         compare_note: "",
         in_sweep: true,
         own_console_row: true,
+        in_brief: true,
     },
     FigureDef {
         figure: Figure::Month50pctOperational,
@@ -120,6 +126,7 @@ pub const FIGURES: [FigureDef; 12] = [
         compare_note: "",
         in_sweep: true,
         own_console_row: true,
+        in_brief: true,
     },
     FigureDef {
         figure: Figure::Month90pctOperational,
@@ -133,6 +140,7 @@ pub const FIGURES: [FigureDef; 12] = [
         compare_note: "",
         in_sweep: true,
         own_console_row: true,
+        in_brief: true,
     },
     FigureDef {
         figure: Figure::PowerFirstBinds,
@@ -146,6 +154,7 @@ pub const FIGURES: [FigureDef; 12] = [
         compare_note: "",
         in_sweep: true,
         own_console_row: true,
+        in_brief: false,
     },
     FigureDef {
         figure: Figure::StrandedChipMonths,
@@ -159,6 +168,7 @@ pub const FIGURES: [FigureDef; 12] = [
         compare_note: "",
         in_sweep: true,
         own_console_row: true,
+        in_brief: true,
     },
     FigureDef {
         figure: Figure::StrandedCapitalUsdMonths,
@@ -172,6 +182,7 @@ pub const FIGURES: [FigureDef; 12] = [
         compare_note: "",
         in_sweep: false,
         own_console_row: true,
+        in_brief: true,
     },
     FigureDef {
         figure: Figure::EnergyLast12Months,
@@ -185,6 +196,7 @@ pub const FIGURES: [FigureDef; 12] = [
         compare_note: "",
         in_sweep: true,
         own_console_row: false,
+        in_brief: true,
     },
     FigureDef {
         figure: Figure::ElectricityLast12Months,
@@ -198,6 +210,7 @@ pub const FIGURES: [FigureDef; 12] = [
         compare_note: "",
         in_sweep: true,
         own_console_row: false,
+        in_brief: true,
     },
     FigureDef {
         figure: Figure::CapexAtHorizon,
@@ -211,6 +224,7 @@ pub const FIGURES: [FigureDef; 12] = [
         compare_note: "",
         in_sweep: true,
         own_console_row: false,
+        in_brief: true,
     },
     FigureDef {
         figure: Figure::UsdPerPflopsYear,
@@ -224,6 +238,7 @@ pub const FIGURES: [FigureDef; 12] = [
         compare_note: "",
         in_sweep: true,
         own_console_row: false,
+        in_brief: true,
     },
     FigureDef {
         figure: Figure::Target,
@@ -237,6 +252,7 @@ pub const FIGURES: [FigureDef; 12] = [
         compare_note: "",
         in_sweep: true,
         own_console_row: true,
+        in_brief: true,
     },
 ];
 

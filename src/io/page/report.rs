@@ -1,4 +1,4 @@
-//! Self-contained HTML report: scenario summary, headline table, the five charts
+//! Self-contained HTML report: scenario summary, headline table, the six charts
 //! inline as SVG, and the caller's paragraph on what binds. No JavaScript, no
 //! network references, with a print stylesheet for A4 and Letter.
 
@@ -15,6 +15,9 @@ pub type HeadlineRow = (String, Option<String>, Option<String>, Option<String>);
 pub struct ReportData {
     /// Scenario description, shown under the title (blank lines separate paragraphs).
     pub description: Option<String>,
+    /// The first answer (what limits the runs, when power binds in half of them),
+    /// shown above the headline table (plain text).
+    pub verdict: String,
     /// Headline rows: label, P10, P50, P90 (None shown as "not reached").
     pub headline_rows: Vec<HeadlineRow>,
     /// Paragraph on the binding constraints, written by the caller (plain text).
@@ -53,15 +56,17 @@ figure.chart { margin: 24px 0; }
 figure.chart svg { display: block; width: 100%; max-width: 100%; height: auto; }
 figcaption { color: #555555; font-size: 14px; margin-top: 4px; }
 .binding { background: #f5f5f5; border-left: 4px solid #D55E00; padding: 12px 16px; }
+.verdict { font-size: 18px; font-weight: bold; margin: 4px 0 12px; }
 footer { color: #555555; font-size: 14px; margin-top: 32px; border-top: 1px solid #dddddd; padding-top: 8px; }
 @media print {
   @page { margin: 14mm 12mm; }
   html, body { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   body { font-size: 10.5pt; }
+  .verdict { font-size: 12pt; }
   main { max-width: none; padding: 0; }
   h1 { font-size: 18pt; }
   h2 { font-size: 13pt; margin-top: 14pt; break-after: avoid; page-break-after: avoid; }
-  table, .binding { break-inside: avoid; page-break-inside: avoid; }
+  table, .binding, .verdict { break-inside: avoid; page-break-inside: avoid; }
   figure.chart { margin: 8pt 0; break-inside: avoid; page-break-inside: avoid; }
   figure.chart svg { max-width: 100%; max-height: 120mm; width: 100%; height: auto; }
 }
@@ -90,7 +95,11 @@ pub fn render_report(data: &ChartData, report: &ReportData, charts: &[(ChartKind
         h.push_str("</div>\n");
     }
 
-    h.push_str("<h2>Headline results</h2>\n<table>\n");
+    h.push_str("<h2>Headline results</h2>\n");
+    if !report.verdict.trim().is_empty() {
+        h.push_str(&format!("<p class=\"verdict\">{}</p>\n", escape_html(report.verdict.trim())));
+    }
+    h.push_str("<table>\n");
     h.push_str(
         "<caption>P10, P50 and P90 across runs: 10 % of runs are at or below P10, half at or below P50.</caption>\n",
     );
@@ -132,6 +141,10 @@ pub fn sample_report() -> ReportData {
              chips ramping from 2028. New grid connections arrive from mid-2028."
                 .to_string(),
         ),
+        verdict: "Limited by (the constraint that binds in most months from the first delivery to 2031-12): \
+                  power in 62% of runs, chips in 30%, space in 8%. Power binds in at least half of the runs \
+                  from 2027-04 to 2029-02."
+            .to_string(),
         headline_rows: vec![
             (
                 "Chips operational, 2031-12".to_string(),

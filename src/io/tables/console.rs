@@ -3,6 +3,7 @@
 
 use crate::core::scenario::Scenario;
 use crate::core::stats::{Headline, Summary};
+use crate::io::brief::{limited_by_clause, power_half_window};
 use crate::io::figures::{human, triple, Context, Figure, FigureValue, FIGURES};
 
 /// The short table printed after a run: one line per headline figure the scenario has.
@@ -18,7 +19,13 @@ pub fn human_summary(scenario: &Scenario, summary: &Summary, seed: u64, out: &st
         ),
         format!("{:<34} {}", "", "P10 / P50 / P90"),
     ];
-    for def in FIGURES.iter().filter(|d| d.own_console_row) {
+    lines.push(format!("{:<34} {}", "limited by (share of runs)", limited_by_clause(scenario, h)));
+    lines.push(format!(
+        "{:<34} {}",
+        "power binds in half of the runs",
+        power_half_window(scenario, h).unwrap_or_else(|| "in no month".to_string())
+    ));
+    for def in FIGURES.iter().filter(|d| d.own_console_row && d.in_brief) {
         let Some(value) = def.figure.value(h) else { continue };
         let label = cx.fill(def.console);
         let cells = match value {

@@ -1,5 +1,6 @@
 //! `headline.json`: the headline figures of MODEL.md section 6, keys as in 8.19.
 
+use crate::core::metrics::Binding;
 use crate::core::scenario::Scenario;
 use crate::core::stats::{Reached, Stats, Summary, TargetResult, PERCENTILE_NAMES};
 use crate::io::figures::{FigureValue, FIGURES};
@@ -67,6 +68,21 @@ pub fn headline_value(scenario: &Scenario, summary: &Summary, seed: u64) -> Valu
         m.insert(def.key.into(), value);
     }
     m.insert("electricity_priced_share".into(), h.electricity_priced_share.map_or(Value::Null, json_number));
+    let mut limited = Map::new();
+    for b in Binding::ALL {
+        limited.insert(b.label().into(), json_number(h.limited_by[b.index()]));
+    }
+    m.insert("limited_by".into(), Value::Object(limited));
+    let half = h.power_binds_in_half_of_runs.map_or(Value::Null, |(first, last)| {
+        let mut o = Map::new();
+        o.insert("from".into(), Value::from(first));
+        o.insert("from_date".into(), Value::from(scenario.date_of(first).to_string()));
+        o.insert("to".into(), Value::from(last));
+        o.insert("to_date".into(), Value::from(scenario.date_of(last).to_string()));
+        o.insert("months".into(), Value::from(last - first + 1));
+        Value::Object(o)
+    });
+    m.insert("power_binds_in_half_of_runs".into(), half);
     Value::Object(m)
 }
 

@@ -18,6 +18,7 @@ mod load_property;
 mod output_safety;
 mod plan_checks;
 mod properties;
+mod regimes;
 mod report_files;
 mod scaling;
 mod shards;

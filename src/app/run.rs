@@ -16,6 +16,7 @@ use crate::io::progress::RunProgress;
 use crate::io::scenario::load_file;
 use crate::io::tables::console::human_summary;
 use crate::io::tables::csv::{render_summary, TraceWriter};
+use crate::io::tables::exceedance::render_exceedance;
 use crate::io::tables::headline::render_headline;
 use crate::io::tables::partial::{render_partial, scenario_hash, Partial, PartialHeader, PARTIAL_FILE};
 use std::path::{Path, PathBuf};
@@ -131,6 +132,7 @@ pub(crate) fn file_name_of(path: &Path) -> String {
 }
 
 /// Renders and writes every file of a finished Monte Carlo: summary.csv, headline.json,
+/// exceedance.csv,
 /// the charts in the chosen formats and report.html. `run` and `merge` both call it, so
 /// a merged result is byte for byte what one machine writes.
 pub(crate) fn write_outputs(
@@ -145,6 +147,7 @@ pub(crate) fn write_outputs(
     let headline = render_headline(scenario, summary, seed);
     staged.write("summary.csv", summary_csv.as_bytes())?;
     staged.write("headline.json", headline.as_bytes())?;
+    staged.write("exceedance.csv", render_exceedance(scenario, summary).as_bytes())?;
     if files.charts != ChartFormats::None || files.report {
         let data = chart_data(scenario, summary, seed, &files.scenario_file);
         let mut svgs = Vec::new();

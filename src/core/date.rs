@@ -30,6 +30,11 @@ impl YearMonth {
         YearMonth::new(year, month)
     }
 
+    /// The calendar month, 1..=12.
+    pub fn month(self) -> u32 {
+        self.month
+    }
+
     /// Whole months from `origin` to `self` (negative when `self` is earlier).
     pub fn months_since(self, origin: YearMonth) -> i64 {
         (i64::from(self.year) - i64::from(origin.year)) * 12 + i64::from(self.month) - i64::from(origin.month)

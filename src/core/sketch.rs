@@ -160,6 +160,76 @@ impl Buckets {
         add_counts(&mut self.positive, &other.positive);
     }
 
+    /// Values at least `x`, each bucket's values read at their rank-spread estimates
+    /// (`bucket_value`), as `value_at_rank` reads them.
+    fn count_at_least(&self, x: f64) -> u64 {
+        if x.is_nan() {
+            return 0;
+        }
+        let mut n = self.positive_infinite;
+        if x == f64::INFINITY {
+            return n;
+        }
+        if x == f64::NEG_INFINITY {
+            n += self.negative_infinite;
+        }
+        // Ranks j in 0..c whose estimate lies at or above (positive side) or at or below
+        // (negative side, magnitudes) the given magnitude; estimates rise with j.
+        let first_at_least = |i: i32, c: u64, m: f64| -> u64 {
+            let (lo, hi) = bucket_bounds(i);
+            let guess = ((m - lo) / (hi - lo) * c as f64 - 0.5).ceil().clamp(0.0, c as f64) as u64;
+            let mut j = guess;
+            while j > 0 && bucket_value(i, j - 1, c) >= m {
+                j -= 1;
+            }
+            while j < c && bucket_value(i, j, c) < m {
+                j += 1;
+            }
+            j
+        };
+        for &(i, c) in &self.positive {
+            let (lo, hi) = bucket_bounds(i);
+            if x <= lo {
+                n += c;
+            } else if x <= hi {
+                n += c - first_at_least(i, c, x);
+            }
+        }
+        if x <= 0.0 {
+            n += self.zeros;
+            // A negative value -v is at least x when v <= -x.
+            let m = -x;
+            for &(i, c) in &self.negative {
+                let (lo, hi) = bucket_bounds(i);
+                if hi <= m {
+                    n += c;
+                } else if lo < m {
+                    // Estimates <= m are the ranks below the first one above m.
+                    let above = first_at_least(i, c, m);
+                    let at = (above..c).take_while(|&j| bucket_value(i, j, c) <= m).count() as u64;
+                    n += above + at;
+                }
+            }
+        }
+        n
+    }
+
+    /// Calls `f(value, count)` for each bucket's values at their rank-spread estimates,
+    /// zeros included and infinities left out.
+    fn for_each_value(&self, f: &mut impl FnMut(f64, u64)) {
+        for &(i, c) in &self.negative {
+            for j in 0..c {
+                f(-bucket_value(i, j, c), 1);
+            }
+        }
+        f(0.0, self.zeros);
+        for &(i, c) in &self.positive {
+            for j in 0..c {
+                f(bucket_value(i, j, c), 1);
+            }
+        }
+    }
+
     /// The value of rank `rank` (0-based) in ascending order; only the bucket that holds
     /// the rank is evaluated.
     fn value_at_rank(&self, rank: u64) -> f64 {
@@ -428,6 +498,11 @@ impl Sketch {
         self.buckets.is_none()
     }
 
+    /// Count of finite values.
+    pub fn finite_count(&self) -> u64 {
+        self.finite_count
+    }
+
     /// Count of values that are +infinity (e.g. "never reached").
     pub fn infinite_count(&self) -> u64 {
         self.count - self.finite_count
@@ -445,6 +520,67 @@ impl Sketch {
         } else {
             self.sum.value() / self.finite_count as f64
         }
+    }
+
+    /// The value of rank `rank` (0-based, ascending; clamped to the last value): exact
+    /// while the sketch is exact, else within `RELATIVE_ACCURACY` of it. NaN when empty.
+    pub fn value_at(&self, rank: u64) -> f64 {
+        if !self.pending.is_empty() {
+            let mut sealed = self.clone();
+            sealed.flush();
+            return sealed.value_at(rank);
+        }
+        if self.count == 0 {
+            return f64::NAN;
+        }
+        self.value_at_rank(rank.min(self.count - 1))
+    }
+
+    /// How many values are at least `x`: exact while the sketch is exact; past that, the
+    /// bucket holding `x` is read as `percentile` reads it (its values spread evenly over
+    /// its range), so the count is that of values at least x(1 -/+ RELATIVE_ACCURACY) at
+    /// worst, and a percentile and this count agree with each other.
+    pub fn count_at_least(&self, x: f64) -> u64 {
+        if !self.pending.is_empty() {
+            let mut sealed = self.clone();
+            sealed.flush();
+            return sealed.count_at_least(x);
+        }
+        match &self.buckets {
+            None => {
+                let below = self.exact.partition_point(|&(v, _)| v < x);
+                self.exact[below..].iter().map(|&(_, c)| c).sum()
+            }
+            Some(b) => b.count_at_least(x),
+        }
+    }
+
+    /// The sample variance of the finite values (n - 1 in the denominator), around the
+    /// exact mean: exact up to rounding while the sketch is exact, else with each value
+    /// read as its bucket's rank-spread estimate (each within `RELATIVE_ACCURACY`).
+    /// `None` with fewer than two finite values.
+    pub fn variance(&self) -> Option<f64> {
+        if !self.pending.is_empty() {
+            let mut sealed = self.clone();
+            sealed.flush();
+            return sealed.variance();
+        }
+        if self.finite_count < 2 {
+            return None;
+        }
+        let mean = self.mean();
+        let mut squares = ExactSum::default();
+        let mut add = |v: f64, c: u64| {
+            if v.is_finite() {
+                let d = v - mean;
+                squares.add_product(d * d, c);
+            }
+        };
+        match &self.buckets {
+            None => self.exact.iter().for_each(|&(v, c)| add(v, c)),
+            Some(b) => b.for_each_value(&mut add),
+        }
+        Some((squares.value() / (self.finite_count - 1) as f64).max(0.0))
     }
 
     /// The value of rank `r` (0-based) in ascending order.

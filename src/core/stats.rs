@@ -2,10 +2,12 @@
 //! percentiles across runs; binding shares; the headline figures. `Aggregate` is the
 //! mergeable running state, `Summary` the finished numbers every writer reads.
 
+use super::exceedance::{chosen_months, odds_at, table, Exceedance, TargetByMonth};
 use super::metrics::{series_count, Binding, Series};
 use super::run::RunRecord;
 use super::scenario::Scenario;
 use super::sketch::{PartsError, Sketch, SketchParts};
+use super::uncertainty::{mean_interval, order_statistic_ranks, wilson, Interval};
 
 /// The percentiles reported everywhere, in column order.
 pub const PERCENTILES: [f64; 7] = [5.0, 10.0, 25.0, 50.0, 75.0, 90.0, 95.0];
@@ -35,6 +37,9 @@ pub struct Aggregate {
     /// One sketch per [`PerRun`] quantity, in `PerRun::ALL` order.
     per_run: [Sketch; PerRun::COUNT],
     target_met: u64,
+    /// Per month, runs with at least the target's chips operational (D37); empty when
+    /// the scenario sets no target.
+    target_met_by_month: Vec<u64>,
     /// Runs limited by each constraint (`limiting_constraint`, `Binding::ALL` order).
     limited_by: [u64; Binding::COUNT],
 }
@@ -152,6 +157,9 @@ pub struct AggregateParts {
     pub per_run: [SketchParts; PerRun::COUNT],
     /// Runs that met the target.
     pub target_met: u64,
+    /// Per month, runs with at least the target's chips operational (empty without a
+    /// target).
+    pub target_met_by_month: Vec<u64>,
     /// Runs limited by each constraint (`Binding::ALL` order).
     pub limited_by: [u64; Binding::COUNT],
 }
@@ -168,6 +176,7 @@ impl Aggregate {
             binding: self.binding.iter().map(|b| b.to_vec()).collect(),
             per_run: self.per_run.each_ref().map(Sketch::parts),
             target_met: self.target_met,
+            target_met_by_month: self.target_met_by_month.clone(),
             limited_by: self.limited_by,
         }
     }
@@ -192,6 +201,7 @@ impl Aggregate {
             binding,
             per_run: per_run_sketches(parts.per_run)?,
             target_met: parts.target_met,
+            target_met_by_month: parts.target_met_by_month,
             limited_by: parts.limited_by,
         })
     }
@@ -208,6 +218,7 @@ impl Aggregate {
             binding: vec![[0; Binding::COUNT]; months],
             per_run: Default::default(),
             target_met: 0,
+            target_met_by_month: if scenario.target().is_some() { vec![0; months] } else { Vec::new() },
             limited_by: [0; Binding::COUNT],
         }
     }
@@ -227,6 +238,11 @@ impl Aggregate {
         if let Some(t) = scenario.target() {
             if record.get(t.by_month as usize, Series::Operational) >= t.operational as f64 {
                 self.target_met += 1;
+            }
+            for (m, met) in self.target_met_by_month.iter_mut().enumerate() {
+                if record.get(m, Series::Operational) >= t.operational as f64 {
+                    *met += 1;
+                }
             }
         }
         self.limited_by[limiting_constraint(record).index()] += 1;
@@ -256,6 +272,9 @@ impl Aggregate {
             a.merge(b);
         }
         self.target_met += other.target_met;
+        for (a, b) in self.target_met_by_month.iter_mut().zip(&other.target_met_by_month) {
+            *a += b;
+        }
         for (a, b) in self.limited_by.iter_mut().zip(other.limited_by) {
             *a += b;
         }
@@ -274,6 +293,7 @@ impl Aggregate {
             && self.series == series_count(scenario.origins().len())
             && self.cells.len() == self.months * self.series
             && self.binding.len() == self.months
+            && self.target_met_by_month.len() == if scenario.target().is_some() { self.months } else { 0 }
     }
 
     /// The sketch of one per-run quantity.
@@ -323,8 +343,64 @@ impl Aggregate {
                 by_month: t.by_month,
                 probability: self.target_met as f64 / runs,
             }),
+            ci95: self.headline_ci(scenario),
         };
-        Summary { runs: self.runs, months: self.months, series: self.series, cells, binding_share, headline }
+        let exceedance = self.exceedance(scenario);
+        Summary {
+            runs: self.runs,
+            months: self.months,
+            series: self.series,
+            cells,
+            binding_share,
+            headline,
+            exceedance,
+        }
+    }
+
+    /// The sketch of series `s` at month `m`.
+    fn cell(&self, m: usize, s: Series) -> &Sketch {
+        &self.cells[m * self.series + s.index()]
+    }
+
+    /// The 95% intervals of the headline figures (D38), from the same sketches and
+    /// counts as the figures.
+    fn headline_ci(&self, scenario: &Scenario) -> HeadlineCi {
+        let horizon = self.months - 1;
+        let priced = scenario.has_electricity_prices();
+        let prices = scenario.has_prices();
+        HeadlineCi {
+            operational_at_horizon: StatsCi::of(self.cell(horizon, Series::Operational)),
+            compute_pflops_at_horizon: StatsCi::of(self.cell(horizon, Series::ComputePflops)),
+            month_50pct_operational: ReachedCi::of(self.sketch(PerRun::Month50pct)),
+            month_90pct_operational: ReachedCi::of(self.sketch(PerRun::Month90pct)),
+            power_first_binds: ReachedCi::of(self.sketch(PerRun::PowerFirstBinds)),
+            stranded_chip_months: StatsCi::of(self.sketch(PerRun::StrandedChipMonths)),
+            stranded_capital_usd_months: prices.then(|| StatsCi::of(self.sketch(PerRun::StrandedCapitalUsdMonths))),
+            energy_twh_last_12_months: StatsCi::of(self.sketch(PerRun::EnergyTwhLast12Months)),
+            electricity_usd_last_12_months: priced
+                .then(|| StatsCi::of(self.sketch(PerRun::ElectricityUsdLast12Months))),
+            capex_usd_at_horizon: prices.then(|| StatsCi::of(self.cell(horizon, Series::CapexUsd))),
+            usd_per_pflops_year: (priced || prices).then(|| StatsCi::of(self.sketch(PerRun::UsdPerPflopsYear))),
+            target: scenario.target().map(|_| wilson(self.target_met as f64, self.runs)),
+            limited_by: self.limited_by.map(|n| wilson(n as f64, self.runs)),
+        }
+    }
+
+    /// Exceedance curves at the chosen months and the target met by month (D36, D37).
+    fn exceedance(&self, scenario: &Scenario) -> Exceedance {
+        let months = chosen_months(scenario);
+        let at = |s: Series| months.iter().map(|&m| self.cell(m as usize, s)).collect::<Vec<_>>();
+        let horizon = self.months - 1;
+        Exceedance {
+            runs: self.runs,
+            operational: table(&at(Series::Operational)),
+            compute_pflops: table(&at(Series::ComputePflops)),
+            target: scenario
+                .target()
+                .map(|t| TargetByMonth { operational: t.operational, runs_met: self.target_met_by_month.clone() }),
+            odds: odds_at(self.cell(horizon, Series::Operational), horizon as u32),
+            months,
+        }
     }
 }
 
@@ -380,6 +456,98 @@ impl Stats {
     pub fn p10_p50_p90(&self) -> [f64; 3] {
         [self.p10(), self.p50(), self.p90()]
     }
+}
+
+/// The 95% intervals of a [`Stats`] (D38): the mean's from its standard error, each
+/// percentile's from the order statistics at binomial ranks. A side is `None` where
+/// the runs cannot bound it (too few runs, or an order statistic that is infinite, as
+/// for a run with no compute in `usd_per_pflops_year`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StatsCi {
+    /// The mean's interval (`None` sides when any run is infinite).
+    pub mean: Interval,
+    /// Each percentile's interval, in `PERCENTILES` order.
+    pub percentiles: [Interval; 7],
+}
+
+/// The 95% interval of the q-th percentile (q in 0..100) of the values in `sketch`:
+/// [X_(l), X_(u)] at the ranks of `order_statistic_ranks`, exact while the sketch is
+/// exact and within 0.05% of them otherwise; a side is `None` where no rank bounds it
+/// or its order statistic is infinite ("not reached").
+pub fn percentile_interval(sketch: &Sketch, q: f64) -> Interval {
+    let (l, u) = order_statistic_ranks(sketch.count(), q / 100.0);
+    let value = |rank: Option<u64>| rank.map(|r| sketch.value_at(r - 1)).filter(|v| v.is_finite());
+    [value(l), value(u)]
+}
+
+impl StatsCi {
+    fn of(sketch: &Sketch) -> StatsCi {
+        let mean = if sketch.infinite_count() > 0 {
+            [None, None]
+        } else {
+            mean_interval(sketch.mean(), sketch.variance(), sketch.finite_count())
+        };
+        StatsCi { mean, percentiles: PERCENTILES.map(|q| percentile_interval(sketch, q)) }
+    }
+    /// The median's interval.
+    pub fn p50(&self) -> Interval {
+        self.percentiles[P50]
+    }
+}
+
+/// The 95% intervals of a [`Reached`] (D38): the reached share's (Wilson) and each
+/// percentile month's (order statistics; `None` where that side was not reached).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ReachedCi {
+    /// The Wilson interval of the share of runs that got there.
+    pub reached_share: [f64; 2],
+    /// Each percentile month's interval, in `PERCENTILES` order.
+    pub percentiles: [Interval; 7],
+}
+
+impl ReachedCi {
+    fn of(sketch: &Sketch) -> ReachedCi {
+        ReachedCi {
+            reached_share: wilson(sketch.finite_count() as f64, sketch.count()),
+            percentiles: PERCENTILES.map(|q| percentile_interval(sketch, q)),
+        }
+    }
+    /// The median month's interval.
+    pub fn p50(&self) -> Interval {
+        self.percentiles[P50]
+    }
+}
+
+/// The 95% Monte Carlo intervals of the headline figures, field by field as in
+/// [`Headline`] (D38).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeadlineCi {
+    /// Of `operational_at_horizon`.
+    pub operational_at_horizon: StatsCi,
+    /// Of `compute_pflops_at_horizon`.
+    pub compute_pflops_at_horizon: StatsCi,
+    /// Of `month_50pct_operational`.
+    pub month_50pct_operational: ReachedCi,
+    /// Of `month_90pct_operational`.
+    pub month_90pct_operational: ReachedCi,
+    /// Of `power_first_binds`.
+    pub power_first_binds: ReachedCi,
+    /// Of `stranded_chip_months`.
+    pub stranded_chip_months: StatsCi,
+    /// Of `stranded_capital_usd_months`.
+    pub stranded_capital_usd_months: Option<StatsCi>,
+    /// Of `energy_twh_last_12_months`.
+    pub energy_twh_last_12_months: StatsCi,
+    /// Of `electricity_usd_last_12_months`.
+    pub electricity_usd_last_12_months: Option<StatsCi>,
+    /// Of `capex_usd_at_horizon`.
+    pub capex_usd_at_horizon: Option<StatsCi>,
+    /// Of `usd_per_pflops_year`.
+    pub usd_per_pflops_year: Option<StatsCi>,
+    /// The Wilson interval of the target's probability.
+    pub target: Option<[f64; 2]>,
+    /// The Wilson interval of each `limited_by` share (`Binding::ALL` order).
+    pub limited_by: [[f64; 2]; Binding::COUNT],
 }
 
 /// Percentiles of a month that some runs never reach (+infinity).
@@ -468,6 +636,8 @@ pub struct Headline {
     /// The first unbroken stretch of months in which power binds in at least half of
     /// the runs, as (first, last) month; `None` when no month gets there.
     pub power_binds_in_half_of_runs: Option<(u32, u32)>,
+    /// The 95% Monte Carlo intervals of the figures above.
+    pub ci95: HeadlineCi,
 }
 
 /// The first unbroken stretch of months whose share is at least `level`, as (first,
@@ -500,6 +670,8 @@ pub struct Summary {
     pub binding_share: Vec<[f64; Binding::COUNT]>,
     /// The headline figures.
     pub headline: Headline,
+    /// Exceedance curves and the target met by month.
+    pub exceedance: Exceedance,
 }
 
 impl Summary {

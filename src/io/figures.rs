@@ -9,7 +9,8 @@
 use super::format::{format_compact, format_thousands, trim_decimals};
 use crate::core::metrics::Unit;
 use crate::core::scenario::Scenario;
-use crate::core::stats::{Headline, Reached, Stats, TargetResult};
+use crate::core::stats::{Headline, Reached, ReachedCi, Stats, StatsCi, TargetResult};
+use crate::core::uncertainty::Interval;
 
 /// How a figure is distributed across runs, which decides how it is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -267,7 +268,38 @@ pub enum FigureValue<'a> {
     Probability(&'a TargetResult),
 }
 
+/// A figure's 95% Monte Carlo interval in one summary (MODEL.md D38).
+#[derive(Debug, Clone, Copy)]
+pub enum FigureCi<'a> {
+    /// The mean's and each percentile's.
+    Distribution(&'a StatsCi),
+    /// The reached share's and each percentile month's.
+    MonthReached(&'a ReachedCi),
+    /// The probability's (Wilson).
+    Probability([f64; 2]),
+}
+
 impl Figure {
+    /// The figure's 95% interval, or `None` where the scenario does not have the figure.
+    pub fn ci95(self, h: &Headline) -> Option<FigureCi<'_>> {
+        use FigureCi::{Distribution, MonthReached, Probability};
+        let c = &h.ci95;
+        match self {
+            Figure::OperationalAtHorizon => Some(Distribution(&c.operational_at_horizon)),
+            Figure::ComputeAtHorizon => Some(Distribution(&c.compute_pflops_at_horizon)),
+            Figure::Month50pctOperational => Some(MonthReached(&c.month_50pct_operational)),
+            Figure::Month90pctOperational => Some(MonthReached(&c.month_90pct_operational)),
+            Figure::PowerFirstBinds => Some(MonthReached(&c.power_first_binds)),
+            Figure::StrandedChipMonths => Some(Distribution(&c.stranded_chip_months)),
+            Figure::StrandedCapitalUsdMonths => c.stranded_capital_usd_months.as_ref().map(Distribution),
+            Figure::EnergyLast12Months => Some(Distribution(&c.energy_twh_last_12_months)),
+            Figure::ElectricityLast12Months => c.electricity_usd_last_12_months.as_ref().map(Distribution),
+            Figure::CapexAtHorizon => c.capex_usd_at_horizon.as_ref().map(Distribution),
+            Figure::UsdPerPflopsYear => c.usd_per_pflops_year.as_ref().map(Distribution),
+            Figure::Target => c.target.map(Probability),
+        }
+    }
+
     /// The figure's value, or `None` where the scenario does not have it (no prices, no
     /// target).
     pub fn value(self, h: &Headline) -> Option<FigureValue<'_>> {
@@ -337,6 +369,41 @@ pub fn human(unit: Unit, v: f64) -> String {
 /// A share as a whole percentage: 0.687 -> "69%".
 pub fn percent(x: f64) -> String {
     format!("{:.0}%", x * 100.0)
+}
+
+/// A share's interval as whole percentages: [0.684, 0.702] -> "68-70%"; one decimal
+/// when the whole percentages would be equal ("68.4-68.9%").
+pub fn percent_interval([lo, hi]: [f64; 2]) -> String {
+    let whole = |x: f64| format!("{:.0}", x * 100.0);
+    if whole(lo) == whole(hi) && hi > lo {
+        format!("{:.1}-{:.1}%", lo * 100.0, hi * 100.0)
+    } else {
+        format!("{}-{}%", whole(lo), whole(hi))
+    }
+}
+
+/// A month interval as dates: "2029-04 to 2029-06", one date when both ends fall in the
+/// same month; an unbounded end reads "not reached" (upper) or "too few runs" (lower).
+pub fn month_interval(cx: &Context, [lo, hi]: Interval) -> String {
+    let lo_text = lo.map_or("too few runs".to_string(), |m| cx.month(Some(m)));
+    let hi_text = hi.map_or("not reached".to_string(), |m| cx.month(Some(m)));
+    if lo_text == hi_text {
+        lo_text
+    } else {
+        format!("{lo_text} to {hi_text}")
+    }
+}
+
+/// A value interval for people: "256,100-259,800" in the figure's unit; "n/a" on a
+/// side the runs cannot bound.
+pub fn value_interval(unit: Unit, [lo, hi]: Interval) -> String {
+    let side = |v: Option<f64>| v.map_or("n/a".to_string(), |v| human(unit, v));
+    let (a, b) = (side(lo), side(hi));
+    if a == b {
+        a
+    } else {
+        format!("{a} to {b}")
+    }
 }
 
 /// `a / b / c`, the P10 / P50 / P90 triple of tables.

@@ -17,7 +17,7 @@ pub const PARTIAL_FILE: &str = "partial.json";
 /// The `format` tag of a partial file.
 pub const FORMAT: &str = "buildout-partial";
 /// Bumped whenever the layout of a partial file changes.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 
 /// What every partial file starts with; checked before the aggregate is read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -83,6 +83,9 @@ struct AggregateFile {
     electricity_usd_last_12_months: SketchFile,
     usd_per_pflops_year: SketchFile,
     target_met: u64,
+    /// Per month, runs with at least the target's chips operational (format 6; empty
+    /// without a target).
+    target_met_by_month: Vec<u64>,
     /// Runs limited by each constraint (chips, power, space, money).
     limited_by: [u64; 4],
 }
@@ -140,6 +143,7 @@ impl AggregateFile {
             cells: p.cells.into_iter().map(SketchFile::of).collect(),
             binding: p.binding,
             target_met: p.target_met,
+            target_met_by_month: p.target_met_by_month,
             limited_by: p.limited_by,
         }
     }
@@ -163,6 +167,7 @@ impl AggregateFile {
             ]
             .map(SketchFile::parts),
             target_met: self.target_met,
+            target_met_by_month: self.target_met_by_month,
             limited_by: self.limited_by,
         }
     }

@@ -256,8 +256,20 @@ pub struct SweepArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
     /// One key path and the values to try: 'deliveries."Naver lot 1".count=5000,10000,20000'.
+    /// PATH is scenario.KEY, allocation.KEY, target.KEY, chips.ID.KEY or
+    /// SECTION."NAME".KEY for regions, power, sites, deliveries and shocks, and may go
+    /// into a distribution: 'power."Capital substation 2".delay_months.median=3,6,12'.
+    /// Every key of docs/scenario-format.md can be swept (numbers, dates, names, tables).
     #[arg(long, value_name = "PATH=V1,V2,...")]
     pub set: String,
+    /// The headline figure the chart draws (sweep.csv has them all):
+    /// operational_at_horizon (default), compute_pflops_at_horizon,
+    /// month_50pct_operational, month_90pct_operational, power_first_binds,
+    /// stranded_chip_months, energy_twh_last_12_months, electricity_usd_last_12_months,
+    /// capex_usd_at_horizon, usd_per_pflops_year, target; or the start of one
+    /// (month_50pct, target).
+    #[arg(long, value_name = "FIGURE", default_value = "operational_at_horizon")]
+    pub metric: String,
     /// The Monte Carlo options shared by `run`, `compare` and `sweep`.
     #[command(flatten)]
     pub options: SimOptions,

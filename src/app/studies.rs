@@ -7,6 +7,7 @@ use crate::core::ensemble::simulate;
 use crate::core::scenario::Scenario;
 use crate::core::stats::Summary;
 use crate::error::AppError;
+use crate::io::figures::{human, percent, triple, FigureKind, FigureValue};
 use crate::io::format::format_thousands;
 use crate::io::output::StagedDir;
 use crate::io::progress::RunProgress;
@@ -111,6 +112,7 @@ pub fn sweep(args: &crate::cli::SweepArgs) -> Result<PathBuf, AppError> {
     let o = &args.options;
     o.check()?;
     let set = parse_set(&args.set).map_err(AppError::Usage)?;
+    let metric = sweep_metric(&args.metric).map_err(AppError::Usage)?;
     let base = load_file(&args.scenario)?;
     let resolved = crate::io::scenario::resolve_file(&args.scenario)?;
     let runs = o.runs.unwrap_or(base.scenario.default_runs());
@@ -132,38 +134,15 @@ pub fn sweep(args: &crate::cli::SweepArgs) -> Result<PathBuf, AppError> {
         variants.iter().zip(&summaries).map(|((v, l), s)| (v.clone(), &l.scenario, s)).collect();
     staged.write("sweep.csv", render_sweep_csv(&rows).as_bytes())?;
     if o.charts != ChartFormats::None {
-        use crate::io::chart::{render_sweep_chart, SweepChartData, SweepPoint};
+        use crate::io::chart::render_sweep_chart;
         let number = |v: &toml::Value| match v {
             toml::Value::Integer(i) => Some(*i as f64),
             toml::Value::Float(f) => Some(*f),
             _ => None,
         };
-        let data = SweepChartData {
-            path: set.path_text(),
-            scenario_name: base.scenario.name().to_string(),
-            scenario_file: args.scenario.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
-            runs,
-            seed,
-            points: set
-                .values
-                .iter()
-                .zip(&rows)
-                .map(|((text, value), (_, scenario, summary))| {
-                    let h = &summary.headline;
-                    SweepPoint {
-                        label: text.clone(),
-                        number: number(value),
-                        operational: (
-                            h.operational_at_horizon.p10(),
-                            h.operational_at_horizon.p50(),
-                            h.operational_at_horizon.p90(),
-                        ),
-                        ordered: h.ordered_chips as f64,
-                        horizon: scenario.date_of(scenario.horizon_month()).to_string(),
-                    }
-                })
-                .collect(),
-        };
+        let numbers: Vec<Option<f64>> = set.values.iter().map(|(_, v)| number(v)).collect();
+        let file = args.scenario.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let data = sweep_chart_data(&set, metric, &rows, &numbers, runs, seed, &file);
         for &(format, ext) in formats(o.charts) {
             let bytes = render_sweep_chart(&data, format).map_err(|e| AppError::Engine(format!("chart sweep: {e}")))?;
             staged.write(&format!("sweep.{ext}"), &bytes)?;
@@ -172,15 +151,17 @@ pub fn sweep(args: &crate::cli::SweepArgs) -> Result<PathBuf, AppError> {
     let out = staged.commit()?;
     if !o.quiet {
         let mut text = format!("sweep {}: {} runs each, seed {seed}\n", set.path_text(), format_thousands(runs as f64));
-        text.push_str(&format!("{:<16} operational at horizon P10 / P50 / P90\n", "value"));
-        for (v, _, s) in &rows {
-            let h = &s.headline.operational_at_horizon;
-            text.push_str(&format!(
-                "{v:<16} {} / {} / {}\n",
-                format_thousands(h.p10()),
-                format_thousands(h.p50()),
-                format_thousands(h.p90())
-            ));
+        let columns = if metric.kind == FigureKind::Probability { "(share of runs)" } else { "P10 / P50 / P90" };
+        text.push_str(&format!("{:<16} {} {columns}\n", "value", metric.key));
+        for (v, scenario, s) in &rows {
+            let cx = crate::io::figures::Context::new(scenario, &s.headline);
+            let cells = match metric.figure.value(&s.headline) {
+                Some(FigureValue::Distribution(st)) => triple(st.p10_p50_p90().map(|x| human(metric.unit, x))),
+                Some(FigureValue::MonthReached(r)) => triple(r.p10_p50_p90().map(|m| cx.month(m))),
+                Some(FigureValue::Probability(t)) => percent(t.probability),
+                None => "n/a (the scenario has no such figure)".to_string(),
+            };
+            text.push_str(&format!("{v:<16} {cells}\n"));
         }
         text.push_str(&format!("written to {}\n", out.display()));
         print!("{text}");

@@ -1,12 +1,13 @@
-//! Chart descriptions as text snapshots: the five run charts on the example fixture, a
+//! Chart descriptions as text snapshots: the six run charts on the example fixture, a
 //! compare overlay and the sweep chart. A changed chart is a readable diff against the
 //! files in `tests/snapshots/charts/`; rerun with `BUILDOUT_UPDATE_SNAPSHOTS=1` to accept
 //! it (and say why in the commit).
 
 use crate::support::repo;
+use buildout::io::chart::spec::Unit;
 use buildout::io::chart::{
     compare_chart, dump, run_chart, sample_data, sweep_chart, ChartKind, CompareData, CompareKind, CompareScenario,
-    SweepChartData, SweepPoint,
+    SweepChartData, SweepPoint, SweepScale,
 };
 
 /// Compares `text` with the committed snapshot `name`, or writes it when updating.
@@ -73,12 +74,17 @@ fn sweep_chart_of_three_values() {
     let point = |v: f64, p50: f64| SweepPoint {
         label: format!("{v}"),
         number: Some(v),
-        operational: (p50 * 0.8, p50, p50 * 1.1),
-        ordered: 260_000.0,
-        horizon: "2031-12".into(),
+        values: [Some(p50 * 0.8), Some(p50), Some(p50 * 1.1)],
+        reference: Some(260_000.0),
+        median_text: None,
     };
     let d = SweepChartData {
         path: "sites.hall.power_mw".into(),
+        metric: "Chips operational at 2031-12".into(),
+        y_title: "Chips".into(),
+        scale: SweepScale::Amount(Unit::Count),
+        median_label: "Chips operational (median)".into(),
+        reference_label: "Chips ordered".into(),
         scenario_name: "Korea 260k sovereign compute".into(),
         scenario_file: "korea-260k.toml".into(),
         runs: 1000,

@@ -176,3 +176,105 @@ fn sweep_over_a_count_moves_operational_chips_up() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("no deliveries item named \"E\""));
 }
+
+/// A scenario whose only uncertainty is one substation's log-normal delay: half the
+/// chips run only once it is online, so the month 50% run moves with the delay's median.
+const DELAYED: &str = r#"[scenario]
+name = "delayed"
+start = "2026-01"
+horizon = "2027-12"
+runs = 300
+seed = 3
+
+[target]
+operational = 7000
+by = "2026-12"
+
+[chips.a]
+origin = "US"
+power_kw = 1.0
+pflops = 1.0
+
+[[regions]]
+name = "r"
+grid_mw = 1.0
+
+[[power]]
+name = "sub"
+region = "r"
+mw = 10.0
+online = "2026-06"
+delay_months = { dist = "lognormal", median = 3, p90 = 12 }
+
+[[sites]]
+name = "S"
+owner = "g"
+region = "r"
+it_mw = 20.0
+pue = 1.0
+ready = "2026-01"
+
+[[deliveries]]
+chip = "a"
+count = 8000
+owner = "g"
+arrive = "2026-01"
+"#;
+
+#[test]
+fn sweep_reaches_into_a_distribution_and_charts_the_chosen_figure() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("delayed.toml");
+    std::fs::write(&file, DELAYED).expect("write");
+    let out = dir.path().join("sw");
+    let sweep = |set: &str, metric: &str| {
+        run(&[
+            "sweep",
+            file.to_str().expect("p"),
+            "--set",
+            set,
+            "--metric",
+            metric,
+            "--charts",
+            "svg",
+            "--out",
+            out.to_str().expect("p"),
+        ])
+    };
+    let o = sweep("power.sub.delay_months.median=1,3,6,9", "month_50pct");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("month_50pct_operational P10 / P50 / P90"), "{stdout}");
+    let text = std::fs::read_to_string(out.join("sweep.csv")).expect("sweep.csv");
+    let header: Vec<&str> = text.lines().next().expect("a header").split(',').collect();
+    let col = header.iter().position(|h| *h == "month_50pct_operational_p50").expect("column");
+    let rows = csv_rows(&out.join("sweep.csv"));
+    let medians: Vec<f64> = rows.iter().map(|r| r[col].parse().expect("a month")).collect();
+    assert!(medians.windows(2).all(|w| w[0] < w[1]), "a later median delay must move the 50% month: {medians:?}");
+    let svg = std::fs::read_to_string(out.join("sweep.svg")).expect("chart written");
+    assert!(svg.contains("50% of ordered chips operational, by delay_months.median"), "the chart draws the metric");
+    // The target's chance, as a share of runs.
+    let o = sweep("power.sub.mw=2,10", "target");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let svg = std::fs::read_to_string(out.join("sweep.svg")).expect("chart written");
+    assert!(svg.contains("Chance of 7,000 chips operational by 2026-12, by sub.mw"));
+    // Bad metric names and paths are usage errors with a hint.
+    let o = sweep("power.sub.mw=2,10", "targte");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("did you mean target?"));
+    let o = sweep("power.sub.mw=2,10", "month");
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("could mean month_50pct_operational or month_90pct_operational")
+    );
+    let o = sweep("power.sub.mw.median=2,10", "target");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is a plain value, not a distribution"));
+}
+
+#[test]
+fn sweep_help_lists_every_figure_it_can_chart() {
+    let help = String::from_utf8_lossy(&run(&["sweep", "--help"]).stdout).into_owned();
+    for def in buildout::io::figures::FIGURES.iter().filter(|d| d.in_sweep) {
+        assert!(help.contains(def.key), "`sweep --help` does not list {}", def.key);
+    }
+}

@@ -27,7 +27,7 @@ pub use dump::dump;
 pub use fixture::sample_data;
 pub use render::{ensure_fonts, render};
 pub use run_charts::{run_chart, ChartKind};
-pub use sweep_chart::{sweep_chart, SweepChartData, SweepPoint};
+pub use sweep_chart::{sweep_chart, SweepChartData, SweepPoint, SweepScale};
 
 /// Width of every chart in pixels (PNG) or user units (SVG).
 pub const WIDTH: u32 = 1600;

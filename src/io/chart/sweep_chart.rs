@@ -1,13 +1,13 @@
-//! The `sweep` chart: chips operational at the horizon against the swept value, median
-//! with markers over the P10-P90 band, as a pure function from [`SweepChartData`] to a
-//! chart description.
+//! The `sweep` chart: one headline figure (chips operational at the horizon unless
+//! `sweep --metric` names another) against the swept value, median with markers over
+//! the P10-P90 band, as a pure function from [`SweepChartData`] to a chart description.
 
 use super::palette::{CHIPS, MUTED, WHITE};
-use super::run_charts::{nice, panel};
+use super::run_charts::{nice, panel, share};
 use super::spec::{
     band_polygon, item, Figure, Layer, Layout, Line, Mark, Points, Source, Swatch, Title, Unit, XAxis, LINE_WIDTH,
 };
-use crate::io::format::{format_compact, group_thousands};
+use crate::io::format::group_thousands;
 
 /// One swept value's figures.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,12 +16,23 @@ pub struct SweepPoint {
     pub label: String,
     /// The value as a number, when it is one.
     pub number: Option<f64>,
-    /// Chips operational at the horizon: P10, P50, P90 across runs.
-    pub operational: (f64, f64, f64),
-    /// Chips ordered in this variant.
-    pub ordered: f64,
-    /// The variant's horizon, "YYYY-MM".
-    pub horizon: String,
+    /// The figure's P10, P50 and P90 across runs (a probability has its value in all
+    /// three); `None` where a month is not reached.
+    pub values: [Option<f64>; 3],
+    /// A reference drawn as a dashed line (chips ordered, for chip counts).
+    pub reference: Option<f64>,
+    /// The median as its label should read, when not the value in the axis unit (a
+    /// month as its date, "2027-03").
+    pub median_text: Option<String>,
+}
+
+/// What the y axis shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SweepScale {
+    /// A quantity from 0 up, in this unit.
+    Amount(Unit),
+    /// A share of runs, 0-100 %.
+    Share,
 }
 
 /// Everything the sweep chart shows.
@@ -29,6 +40,16 @@ pub struct SweepPoint {
 pub struct SweepChartData {
     /// The swept key path as the user writes it.
     pub path: String,
+    /// The figure drawn, as a title says it: "Chips operational at 2031-12".
+    pub metric: String,
+    /// The y axis title: "Chips", "Months from 2026-01".
+    pub y_title: String,
+    /// How the values are scaled and written.
+    pub scale: SweepScale,
+    /// Legend text of the median line: "Chips operational (median)".
+    pub median_label: String,
+    /// Legend text of the reference line, when points have one: "Chips ordered".
+    pub reference_label: String,
     /// Name of the swept scenario.
     pub scenario_name: String,
     /// File name of the swept scenario, for the source line.
@@ -80,48 +101,61 @@ pub fn sweep_chart(d: &SweepChartData) -> Figure {
     // A tick at every value; the renderer leaves out labels that would touch.
     let ticks = order.iter().map(|&i| (xs[i], tick_label(&d.points[i]))).collect();
     let x = XAxis { min_label_gap: Some(16.0), ..XAxis::values(min, max, ticks, d.path.clone()) };
-    let horizons: Vec<&str> = d.points.iter().map(|p| p.horizon.as_str()).collect();
-    let at = match horizons.first() {
-        Some(h) if horizons.iter().all(|x| x == h) => h.to_string(),
-        _ => "horizon".to_string(),
-    };
-    let title = Title {
-        text: format!("Chips operational at {at}, by {}", d.path),
-        fallback: Some(format!("Sweep of {}", d.path)),
-    };
+    // The path's last two parts name the swept key well enough for a title; the x axis
+    // gives it whole.
+    let parts: Vec<&str> = d.path.split('.').collect();
+    let short = parts[parts.len().saturating_sub(2)..].join(".");
+    let title = Title { text: format!("{}, by {short}", d.metric), fallback: Some(d.metric.clone()) };
     let subtitle = format!(
-        "{} \u{00b7} {} runs per value \u{00b7} seed {} \u{00b7} chips operational at {at}",
+        "{} \u{00b7} {} runs per value \u{00b7} seed {}",
         d.scenario_name,
         group_thousands(&d.runs.to_string()),
         d.seed
     );
     let version = env!("CARGO_PKG_VERSION");
     let source = format!("Source: buildout v{version}, scenario file {} with --set", d.scenario_file);
-    let legend = vec![
-        item(Swatch::Line(CHIPS), "Chips operational (median)"),
-        item(Swatch::Fill(CHIPS, 0.16), "P10\u{2013}P90"),
-        item(Swatch::Dashed(MUTED), "Chips ordered"),
-    ];
-    let y = d.points.iter().map(|p| p.operational.2.max(p.operational.1).max(p.ordered)).fold(0.0, f64::max);
-    let sorted = |f: &dyn Fn(&SweepPoint) -> f64| -> Vec<(f64, f64)> {
-        order.iter().map(|&i| (xs[i], f(&d.points[i]))).filter(|(_, v)| v.is_finite()).collect()
+    let spread = d.points.iter().any(|p| p.values[0] != p.values[2]);
+    let has_reference = d.points.iter().any(|p| p.reference.is_some());
+    let mut legend = vec![item(Swatch::Line(CHIPS), &d.median_label)];
+    if spread {
+        legend.push(item(Swatch::Fill(CHIPS, 0.16), "P10\u{2013}P90"));
+    }
+    if has_reference {
+        legend.push(item(Swatch::Dashed(MUTED), &d.reference_label));
+    }
+    let finite = |v: Option<f64>| v.filter(|x| x.is_finite());
+    let top = d
+        .points
+        .iter()
+        .flat_map(|p| p.values.iter().copied().chain([p.reference]))
+        .filter_map(finite)
+        .fold(0.0, f64::max);
+    let sorted = |f: &dyn Fn(&SweepPoint) -> Option<f64>| -> Vec<(f64, f64)> {
+        order.iter().filter_map(|&i| finite(f(&d.points[i])).map(|v| (xs[i], v))).collect()
     };
-    let p10: Vec<f64> = order.iter().map(|&i| d.points[i].operational.0).collect();
-    let p90: Vec<f64> = order.iter().map(|&i| d.points[i].operational.2).collect();
-    let poly: Vec<(f64, f64)> = band_polygon(&p10, &p90, order.len())
-        .into_iter()
-        .filter_map(|(k, v)| order.get(k as usize).map(|&i| (xs[i], v)))
+    // The band covers the values whose P10 and P90 are both known.
+    let banded: Vec<usize> = order
+        .iter()
+        .copied()
+        .filter(|&i| finite(d.points[i].values[0]).and(finite(d.points[i].values[2])).is_some())
         .collect();
-    let mut layers = if poly.len() >= 4 {
-        vec![Layer::Polygon { points: poly, paint: CHIPS.alpha(0.16) }]
-    } else {
+    let p10: Vec<f64> = banded.iter().map(|&i| d.points[i].values[0].unwrap_or(0.0)).collect();
+    let p90: Vec<f64> = banded.iter().map(|&i| d.points[i].values[2].unwrap_or(0.0)).collect();
+    let poly: Vec<(f64, f64)> = band_polygon(&p10, &p90, banded.len())
+        .into_iter()
+        .filter_map(|(k, v)| banded.get(k as usize).map(|&i| (xs[i], v)))
+        .collect();
+    let mut layers = Vec::new();
+    if spread && poly.len() >= 4 {
+        layers.push(Layer::Polygon { points: poly, paint: CHIPS.alpha(0.16) });
+    } else if spread {
         // One value: a P10-P90 bar instead of a band.
-        let bar = |i: usize| {
-            let (a, _, b) = d.points[i].operational;
-            Layer::Path { points: vec![(xs[i], a), (xs[i], b)], paint: CHIPS.alpha(0.35), width: 24 }
-        };
-        order.iter().map(|&i| bar(i)).collect()
-    };
+        for &i in &banded {
+            let [a, _, b] = d.points[i].values;
+            let (a, b) = (a.unwrap_or(0.0), b.unwrap_or(0.0));
+            layers.push(Layer::Path { points: vec![(xs[i], a), (xs[i], b)], paint: CHIPS.alpha(0.35), width: 24 });
+        }
+    }
     let line = |pts: Vec<(f64, f64)>, color, width, dashed| Line {
         points: Points::Xy(pts),
         color,
@@ -129,8 +163,10 @@ pub fn sweep_chart(d: &SweepChartData) -> Figure {
         dashed,
         off_scale: None,
     };
-    layers.push(Layer::Line(line(sorted(&|p| p.ordered), MUTED, 3, true)));
-    let med = sorted(&|p| p.operational.1);
+    if has_reference {
+        layers.push(Layer::Line(line(sorted(&|p| p.reference), MUTED, 3, true)));
+    }
+    let med = sorted(&|p| p.values[1]);
     layers.push(Layer::Line(line(med.clone(), CHIPS, LINE_WIDTH, false)));
     let marks = vec![
         Mark { radius: 10, paint: CHIPS.solid(), ring: None },
@@ -138,16 +174,38 @@ pub fn sweep_chart(d: &SweepChartData) -> Figure {
     ];
     layers.push(Layer::Marks { at: med.clone(), marks });
     // The median above each marker, left out where it would touch the previous one.
-    let at = med.into_iter().map(|(xv, yv)| ((xv, yv), format_compact(yv))).collect();
+    let unit = match d.scale {
+        SweepScale::Amount(unit) => unit,
+        SweepScale::Share => Unit::Pct,
+    };
+    let texts: Vec<Option<&String>> = order
+        .iter()
+        .filter(|&&i| finite(d.points[i].values[1]).is_some())
+        .map(|&i| d.points[i].median_text.as_ref())
+        .collect();
+    let at = med
+        .into_iter()
+        .zip(texts)
+        .map(|((xv, yv), text)| ((xv, yv), text.cloned().unwrap_or_else(|| unit.fmt(yv))))
+        .collect();
     layers.push(Layer::PointLabels { at, lift: 18, min_gap: 12 });
+    let y = match d.scale {
+        SweepScale::Amount(unit) => nice(if top > 0.0 { top * 1.08 } else { 1.0 }, &d.y_title, unit),
+        SweepScale::Share => share(&d.y_title),
+    };
+    let note = match (spread, d.scale) {
+        (true, _) => "Line: median of runs; shading: P10\u{2013}P90 across runs",
+        (false, SweepScale::Share) => "Each point: the share of runs",
+        (false, SweepScale::Amount(_)) => "Each point: the same in every run",
+    };
     Figure {
         title,
         subtitle,
         source: Source { text: source, short: None },
-        note: "Line: median of runs; shading: P10\u{2013}P90 across runs".to_string(),
+        note: note.to_string(),
         legend,
         x,
         layout: Layout::Single,
-        panels: vec![panel(nice(y * 1.08, "Chips", Unit::Count), true, layers)],
+        panels: vec![panel(y, true, layers)],
     }
 }

@@ -7,11 +7,14 @@
 //! (numbers, `"strings"`, inline tables); an unquoted value that is not valid TOML, such
 //! as `2028-06`, is read as a string.
 
+use crate::core::metrics::Unit;
 use crate::core::scenario::Scenario;
 use crate::core::spec::SECTIONS;
 use crate::core::stats::Summary;
 use crate::core::validate::closest;
-use crate::io::figures::{FigureDef, FigureKind, FigureValue, FIGURES};
+use crate::io::chart::spec::Unit as ChartUnit;
+use crate::io::chart::{SweepChartData, SweepPoint, SweepScale};
+use crate::io::figures::{Context, Figure, FigureDef, FigureKind, FigureValue, FIGURES};
 use crate::io::format::number;
 use std::fmt::Write as _;
 
@@ -90,7 +93,8 @@ pub fn parse_set(text: &str) -> Result<SweepSet, String> {
     Ok(SweepSet { path, values: parsed })
 }
 
-/// Sets `set.path` to `value` in a resolved scenario document.
+/// Sets `set.path` to `value` in a resolved scenario document. An item's key path may
+/// go one level further, into a distribution: `power."X".delay_months.median`.
 pub fn apply(table: &mut toml::Table, set: &SweepSet, value: &toml::Value) -> Result<(), String> {
     let p = &set.path;
     let section = p[0].as_str();
@@ -99,6 +103,13 @@ pub fn apply(table: &mut toml::Table, set: &SweepSet, value: &toml::Value) -> Re
             Ok(())
         } else {
             Err(format!("--set: '{}' should read {form}", set.path_text()))
+        }
+    };
+    let want_item = |form: &str| {
+        if p.len() == 3 || p.len() == 4 {
+            Ok(())
+        } else {
+            Err(format!("--set: '{}' should read {form}, or {form}.PARAMETER for a distribution", set.path_text()))
         }
     };
     let item: &mut toml::Table = match section {
@@ -120,7 +131,7 @@ pub fn apply(table: &mut toml::Table, set: &SweepSet, value: &toml::Value) -> Re
             }
         }
         s if SECTIONS.contains(&s) => {
-            want(3, &format!("{s}.\"NAME\".KEY"))?;
+            want_item(&format!("{s}.\"NAME\".KEY"))?;
             let items = table
                 .get_mut(s)
                 .and_then(toml::Value::as_array_mut)
@@ -139,8 +150,129 @@ pub fn apply(table: &mut toml::Table, set: &SweepSet, value: &toml::Value) -> Re
             return Err(format!("--set: unknown section \"{other}\"{hint}"));
         }
     };
+    if p.len() == 4 {
+        let (key, parameter) = (&p[2], &p[3]);
+        return match item.get_mut(key.as_str()) {
+            Some(toml::Value::Table(dist)) => {
+                dist.insert(parameter.clone(), value.clone());
+                Ok(())
+            }
+            Some(_) => Err(format!(
+                "--set: `{key}` of {section} \"{}\" is a plain value, not a distribution: sweep it whole \
+                 ('{section}.\"{}\".{key}=3,6') or write it as a table such as {{ dist = \"pert\", min = 0, mode = 3, max = 12 }}",
+                p[1], p[1]
+            )),
+            None => Err(format!("--set: {section} \"{}\" has no `{key}` to reach into", p[1])),
+        };
+    }
     item.insert(p[p.len() - 1].clone(), value.clone());
     Ok(())
+}
+
+/// The headline figure `sweep --metric NAME` draws: a key of `sweep.csv`'s figures
+/// (`operational_at_horizon`, `month_50pct_operational`, `target`, ...), or the start of
+/// exactly one of them (`month_50pct`, `compute`, `energy`).
+pub fn sweep_metric(name: &str) -> Result<&'static FigureDef, String> {
+    let figures = || FIGURES.iter().filter(|d| d.in_sweep);
+    if let Some(def) = figures().find(|d| d.key == name) {
+        return Ok(def);
+    }
+    let starting: Vec<&FigureDef> = figures().filter(|d| d.key.starts_with(name)).collect();
+    match starting.as_slice() {
+        [def] => Ok(def),
+        [] => {
+            let hint =
+                closest(name, figures().map(|d| d.key)).map_or(String::new(), |c| format!(" (did you mean {c}?)"));
+            Err(format!(
+                "--metric {name} is not a headline figure{hint}: give one of {}",
+                figures().map(|d| d.key).collect::<Vec<_>>().join(", ")
+            ))
+        }
+        many => Err(format!(
+            "--metric {name} could mean {}: write more of the name",
+            many.iter().map(|d| d.key).collect::<Vec<_>>().join(" or ")
+        )),
+    }
+}
+
+/// The sweep chart of figure `def`: one point per row (`rows` as for
+/// [`render_sweep_csv`], `numbers` the swept values as numbers where they are), labels
+/// from the first row's scenario.
+pub fn sweep_chart_data(
+    set: &SweepSet,
+    def: &FigureDef,
+    rows: &[(String, &Scenario, &Summary)],
+    numbers: &[Option<f64>],
+    runs: u64,
+    seed: u64,
+    scenario_file: &str,
+) -> SweepChartData {
+    let first = rows.first().map(|(_, sc, su)| (*sc, *su));
+    let label = first.map_or_else(|| def.key.to_string(), |(sc, su)| Context::new(sc, &su.headline).fill(def.label));
+    // "Chips operational at 2031-12 (of 260,000 ordered)": the title keeps the first part.
+    let metric = label.split(" (").next().unwrap_or(&label).to_string();
+    let start = first.map_or_else(String::new, |(sc, _)| sc.date_of(0).to_string());
+    let (scale, y_title, median_label) = match def.kind {
+        FigureKind::Probability => {
+            (SweepScale::Share, "Share of runs".to_string(), "Chance (share of runs)".to_string())
+        }
+        FigureKind::MonthReached => {
+            (SweepScale::Amount(ChartUnit::Count), format!("Months from {start}"), "Month (median run)".to_string())
+        }
+        FigureKind::Distribution => {
+            let unit = match def.unit {
+                Unit::Usd => ChartUnit::Usd,
+                Unit::Twh => ChartUnit::Twh,
+                Unit::Share => ChartUnit::Pct,
+                _ => ChartUnit::Count,
+            };
+            let y_title = match def.unit {
+                Unit::Chips => "Chips",
+                Unit::Pflops => "PFLOP/s",
+                Unit::Usd => "USD",
+                Unit::Twh => "TWh",
+                _ => "",
+            };
+            (SweepScale::Amount(unit), y_title.to_string(), "Median across runs".to_string())
+        }
+    };
+    let median_label = if def.figure == Figure::OperationalAtHorizon {
+        "Chips operational (median)".to_string()
+    } else {
+        median_label
+    };
+    let points = rows
+        .iter()
+        .zip(numbers)
+        .map(|((label, scenario, summary), &number)| {
+            let h = &summary.headline;
+            let values = match def.figure.value(h) {
+                Some(FigureValue::Distribution(st)) => st.p10_p50_p90().map(Some),
+                Some(FigureValue::MonthReached(r)) => r.p10_p50_p90(),
+                Some(FigureValue::Probability(t)) => [Some(t.probability); 3],
+                None => [None; 3],
+            };
+            let reference = (def.figure == Figure::OperationalAtHorizon).then_some(h.ordered_chips as f64);
+            let median_text = match def.kind {
+                FigureKind::MonthReached => values[1].map(|m| scenario.date_of(m.round() as u32).to_string()),
+                _ => None,
+            };
+            SweepPoint { label: label.clone(), number, values, reference, median_text }
+        })
+        .collect();
+    SweepChartData {
+        path: set.path_text(),
+        metric,
+        y_title,
+        scale,
+        median_label,
+        reference_label: "Chips ordered".to_string(),
+        scenario_name: first.map_or_else(String::new, |(sc, _)| sc.name().to_string()),
+        scenario_file: scenario_file.to_string(),
+        runs,
+        seed,
+        points,
+    }
 }
 
 fn unknown(what: &str, name: &str, names: &[String]) -> String {

@@ -17,6 +17,7 @@ mod limits;
 mod load_property;
 mod output_safety;
 mod plan_checks;
+mod presets;
 mod properties;
 mod regimes;
 mod report_files;

@@ -151,7 +151,7 @@ pub(crate) fn write_outputs(
     if files.charts != ChartFormats::None || files.report {
         let data = chart_data(scenario, summary, seed, &files.scenario_file);
         let mut svgs = Vec::new();
-        for kind in ChartKind::ALL {
+        for kind in ChartKind::ALL.into_iter().filter(|k| k.applies(&data)) {
             // The report inlines the SVG written to the chart file (rendered once).
             let render = |format| render_chart(kind, &data, format).map(Some);
             if let Some(svg) = write_chart(staged, kind.file_stem(), files.charts, files.report, render)? {

@@ -8,7 +8,7 @@ use super::sketch::Sketch;
 
 /// Levels per curve, about: the step is the "nice" number (1, 2, 2.5 or 5 x 10^k) at
 /// or above the range / `LEVELS`.
-pub const LEVELS: f64 = 100.0;
+pub const LEVELS: f64 = 200.0;
 
 /// Exceedance curves of one quantity: for each chosen month, the runs with at least
 /// each level.
@@ -142,12 +142,13 @@ mod tests {
             s.add(v);
         }
         let t = table(&[&s]);
-        assert_eq!(t.levels.len(), 101);
-        assert_eq!(t.levels[1], 1.0);
+        // Step 0.5 (100 / 200 levels): level 20 is X = 10, level 21 is X = 10.5.
+        assert_eq!(t.levels.len(), 201);
+        assert_eq!(t.levels[1], 0.5);
         assert_eq!(t.runs_at_least[0][0], 5);
-        assert_eq!(t.runs_at_least[0][10], 4);
-        assert_eq!(t.runs_at_least[0][11], 3);
-        assert_eq!(t.runs_at_least[0][100], 1);
+        assert_eq!(t.runs_at_least[0][20], 4);
+        assert_eq!(t.runs_at_least[0][21], 3);
+        assert_eq!(t.runs_at_least[0][200], 1);
         assert!(t.exact);
     }
 }

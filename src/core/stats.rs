@@ -460,8 +460,8 @@ impl Stats {
 
 /// The 95% intervals of a [`Stats`] (D38): the mean's from its standard error, each
 /// percentile's from the order statistics at binomial ranks. A side is `None` where
-/// the runs cannot bound it (too few runs, or an order statistic that is infinite, as
-/// for a run with no compute in `usd_per_pflops_year`).
+/// too few runs bound it, and +infinity where its order statistic is (a run with no
+/// compute in `usd_per_pflops_year`, a month never reached).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct StatsCi {
     /// The mean's interval (`None` sides when any run is infinite).
@@ -473,10 +473,10 @@ pub struct StatsCi {
 /// The 95% interval of the q-th percentile (q in 0..100) of the values in `sketch`:
 /// [X_(l), X_(u)] at the ranks of `order_statistic_ranks`, exact while the sketch is
 /// exact and within 0.05% of them otherwise; a side is `None` where no rank bounds it
-/// or its order statistic is infinite ("not reached").
+/// (too few runs) and +infinity where its order statistic is ("not reached").
 pub fn percentile_interval(sketch: &Sketch, q: f64) -> Interval {
     let (l, u) = order_statistic_ranks(sketch.count(), q / 100.0);
-    let value = |rank: Option<u64>| rank.map(|r| sketch.value_at(r - 1)).filter(|v| v.is_finite());
+    let value = |rank: Option<u64>| rank.map(|r| sketch.value_at(r - 1)).filter(|v| !v.is_nan());
     [value(l), value(u)]
 }
 

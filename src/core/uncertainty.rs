@@ -11,7 +11,8 @@ pub const Z95: f64 = 1.959_963_984_540_054;
 const ALPHA: f64 = 0.05;
 
 /// An interval's two ends; `None` where the sample cannot bound that side (too few runs
-/// for a distribution-free bound, or an order statistic that never happened).
+/// for a distribution-free bound). An end may be +infinity (an order statistic of runs
+/// that never reached a month); files write it `null` like the percentile it bounds.
 pub type Interval = [Option<f64>; 2];
 
 /// The Wilson score interval of a share: `k` runs of `n` (k may be fractional, as an

@@ -2,12 +2,15 @@
 //! headline table rows, and the sentence on what binds when.
 
 use super::chart::{Band, ChartData};
-use super::figures::{human, percent, Context, FigureValue, FIGURES};
+use super::figures::{
+    human, month_interval, percent, percent_interval, value_interval, Context, FigureCi, FigureValue, FIGURES,
+};
 use super::format::format_thousands;
 use super::page::report::{HeadlineRow, ReportData};
 use crate::core::metrics::{origin_share_index, Binding, Series};
 use crate::core::scenario::Scenario;
 use crate::core::stats::{Headline, Stats, Summary};
+use crate::core::uncertainty::wilson;
 
 fn band_at(summary: &Summary, index: usize) -> Band {
     let over_time = || summary.index_over_time(index);
@@ -28,7 +31,8 @@ fn band(summary: &Summary, s: Series) -> Band {
 pub fn chart_data(scenario: &Scenario, summary: &Summary, seed: u64, scenario_file: &str) -> ChartData {
     let p50 = |index: usize| summary.index_over_time(index).map(Stats::p50).collect::<Vec<f64>>();
     let mean = |s: Series| summary.series_over_time(s).map(|st| st.mean).collect::<Vec<f64>>();
-    let share = |b: Binding| summary.binding_over_time(b).collect::<Vec<f64>>();
+    let binding = |b: Binding| summary.binding_over_time(b).collect::<Vec<f64>>();
+    let share = |k: u64| share_of(summary, k);
     ChartData {
         scenario_name: scenario.name().to_string(),
         scenario_file: scenario_file.to_string(),
@@ -43,9 +47,9 @@ pub fn chart_data(scenario: &Scenario, summary: &Summary, seed: u64, scenario_fi
         grid_mw: band(summary, Series::GridMw),
         facility_mw: band(summary, Series::FacilityMw),
         built_facility_mw: band(summary, Series::BuiltFacilityMw),
-        binding_chips: share(Binding::Chips),
-        binding_power: share(Binding::Power),
-        binding_space: share(Binding::Space),
+        binding_chips: binding(Binding::Chips),
+        binding_power: binding(Binding::Power),
+        binding_space: binding(Binding::Space),
         origins: scenario.origins().iter().enumerate().map(|(i, o)| (o.clone(), p50(origin_share_index(i)))).collect(),
         home_origin: scenario.home_origin().map(str::to_string),
         domestic_share: band(summary, Series::DomesticShare),
@@ -54,14 +58,88 @@ pub fn chart_data(scenario: &Scenario, summary: &Summary, seed: u64, scenario_fi
         stranded_by_power_mean: mean(Series::StrandedByPower),
         stranded_by_space_mean: mean(Series::StrandedBySpace),
         stranded_capital_usd: scenario.has_prices().then(|| band(summary, Series::StrandedCapitalUsd)),
-        binding_money: (!scenario.budgets().is_empty()).then(|| share(Binding::Money)),
+        binding_money: (!scenario.budgets().is_empty()).then(|| binding(Binding::Money)),
         energy_twh_per_year: band(summary, Series::EnergyTwhPerYear),
         capex_usd: scenario.has_prices().then(|| band(summary, Series::CapexUsd)),
         electricity_usd: scenario.has_electricity_prices().then(|| band(summary, Series::ElectricityUsd)),
+        exceedance_levels: summary.exceedance.operational.levels.clone(),
+        exceedance: exceedance_curves(scenario, summary),
+        target_met_share: summary.exceedance.target.as_ref().map(|t| t.runs_met.iter().map(|&k| share(k)).collect()),
     }
 }
 
-/// The report's headline table: label, P10, P50, P90 as shown, one row per figure of
+/// The share of `summary`'s runs that `k` runs are.
+fn share_of(summary: &Summary, k: u64) -> f64 {
+    k as f64 / summary.runs.max(1) as f64
+}
+
+/// The operational-chips exceedance curves as (date, shares), one per chosen month.
+fn exceedance_curves(scenario: &Scenario, summary: &Summary) -> Vec<(String, Vec<f64>)> {
+    let e = &summary.exceedance;
+    e.months
+        .iter()
+        .zip(&e.operational.runs_at_least)
+        .map(|(&m, counts)| (scenario.date_of(m).to_string(), counts.iter().map(|&k| share_of(summary, k)).collect()))
+        .collect()
+}
+
+/// A chance in words: "a 1-in-3 chance" below even odds, else "a 69% chance".
+pub fn odds_words(p: f64) -> String {
+    if p <= 0.0 {
+        "no chance".to_string()
+    } else if p < 0.5 {
+        format!("a 1-in-{} chance", (1.0 / p).round())
+    } else if p >= 1.0 {
+        "a certain chance".to_string()
+    } else {
+        format!("a {} chance", percent(p))
+    }
+}
+
+/// The report's sentences on chances and Monte Carlo error (D36-D38): the chance of the
+/// 1-in-3 level of operational chips at the horizon, the target's chance and the
+/// first month at least half of the runs are at the target, and what the intervals mean.
+pub fn odds_text(scenario: &Scenario, summary: &Summary) -> String {
+    let e = &summary.exceedance;
+    let mut sentences = Vec::new();
+    if let Some(o) = e.odds {
+        let p = share_of(summary, o.runs);
+        sentences.push(format!(
+            "There is {} ({} of runs, 95% CI {}) of at least {} operational chips by {}.",
+            odds_words(p),
+            percent(p),
+            percent_interval(wilson(o.runs as f64, summary.runs)),
+            format_thousands(o.at_least),
+            scenario.date_of(o.month),
+        ));
+    } else {
+        sentences.push(format!("No run has a chip operational by {}.", scenario.date_of(scenario.horizon_month())));
+    }
+    if let (Some(t), Some(ci), Some(by)) = (&summary.headline.target, summary.headline.ci95.target, &e.target) {
+        let half = by.runs_met.iter().position(|&k| share_of(summary, k) >= 0.5);
+        let when = match half {
+            Some(m) => format!("at least half of the runs have them from {}", scenario.date_of(m as u32)),
+            None => "in no month do half of the runs have them".to_string(),
+        };
+        sentences.push(format!(
+            "The target of {} chips operational by {} is met in {} of runs (95% CI {}); {when}.",
+            format_thousands(t.operational as f64),
+            scenario.date_of(t.by_month),
+            percent(t.probability),
+            percent_interval(ci),
+        ));
+    }
+    sentences.push(format!(
+        "The 95% confidence intervals (95% CI) are Monte Carlo error only: the error from running {} runs of \
+         this scenario rather than infinitely many. They narrow as runs are added, and say nothing about whether \
+         the scenario's inputs are right.",
+        format_thousands(summary.runs as f64)
+    ));
+    sentences.join(" ")
+}
+
+/// The report's headline table: label, P10, P50, P90 as shown and the 95% Monte Carlo
+/// interval of the P50 (of the chance, for the target), one row per figure of
 /// [`FIGURES`] the scenario has.
 pub fn headline_rows(scenario: &Scenario, summary: &Summary) -> Vec<HeadlineRow> {
     let h = &summary.headline;
@@ -72,16 +150,21 @@ pub fn headline_rows(scenario: &Scenario, summary: &Summary) -> Vec<HeadlineRow>
         .filter(|def| def.in_brief)
         .filter_map(|def| {
             let label = cx.fill(def.label);
+            let ci = match def.figure.ci95(h)? {
+                FigureCi::Distribution(c) => value_interval(def.unit, c.p50()),
+                FigureCi::MonthReached(c) => month_interval(&cx, c.p50()),
+                FigureCi::Probability(c) => percent_interval(c),
+            };
             Some(match def.figure.value(h)? {
                 FigureValue::Distribution(s) => {
                     let [a, b, c] = s.p10_p50_p90().map(|v| Some(human(def.unit, v)));
-                    (label, a, b, c)
+                    (label, a, b, c, ci)
                 }
                 FigureValue::MonthReached(r) => {
                     let [a, b, c] = r.p10_p50_p90().map(|m| m.map(|m| scenario.date_of(m as u32).to_string()));
-                    (format!("{label} (reached in {} of runs)", percent(r.reached_share)), a, b, c)
+                    (format!("{label} (reached in {} of runs)", percent(r.reached_share)), a, b, c, ci)
                 }
-                FigureValue::Probability(t) => (label, dash(), Some(percent(t.probability)), dash()),
+                FigureValue::Probability(t) => (label, dash(), Some(percent(t.probability)), dash(), ci),
             })
         })
         .collect()
@@ -215,6 +298,7 @@ pub fn report_data(scenario: &Scenario, summary: &Summary) -> ReportData {
         verdict: verdict(scenario, summary),
         headline_rows: headline_rows(scenario, summary),
         binding_text: binding_text(scenario, summary),
+        odds_text: odds_text(scenario, summary),
     }
 }
 

@@ -383,10 +383,10 @@ pub fn percent_interval([lo, hi]: [f64; 2]) -> String {
 }
 
 /// A month interval as dates: "2029-04 to 2029-06", one date when both ends fall in the
-/// same month; an unbounded end reads "not reached" (upper) or "too few runs" (lower).
+/// same month; an infinite end reads "not reached", an unbounded one "too few runs".
 pub fn month_interval(cx: &Context, [lo, hi]: Interval) -> String {
-    let lo_text = lo.map_or("too few runs".to_string(), |m| cx.month(Some(m)));
-    let hi_text = hi.map_or("not reached".to_string(), |m| cx.month(Some(m)));
+    let side = |m: Option<f64>| m.map_or("too few runs".to_string(), |m| cx.month(m.is_finite().then_some(m)));
+    let (lo_text, hi_text) = (side(lo), side(hi));
     if lo_text == hi_text {
         lo_text
     } else {

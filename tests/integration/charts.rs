@@ -206,8 +206,9 @@ fn report_is_self_contained_with_table_and_charts() {
     assert!(html.contains(&r.binding_text[..40]));
     assert!(html.contains("@media print") && html.contains("@page"));
     assert!(html.contains("break-inside: avoid"));
-    for (label, p10, p50, p90) in &r.headline_rows {
+    for (label, p10, p50, p90, ci) in &r.headline_rows {
         assert!(html.contains(label.as_str()), "{label}");
+        assert!(html.contains(ci.as_str()), "{label}: {ci}");
         for v in [p10, p50, p90] {
             let s = v.clone().unwrap_or_else(|| "not reached".into());
             assert!(html.contains(&s), "{label}: {s}");
@@ -261,6 +262,9 @@ fn degenerate(n: usize) -> ChartData {
         energy_twh_per_year: flat(n, 0.0),
         capex_usd: Some(flat(n, 0.0)),
         electricity_usd: Some(flat(n, 0.0)),
+        exceedance_levels: vec![0.0],
+        exceedance: vec![("2026-12".into(), vec![1.0])],
+        target_met_share: Some(vec![0.0; n]),
     }
 }
 

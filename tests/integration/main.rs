@@ -30,6 +30,7 @@ mod support;
 mod ten_times;
 mod tidy;
 mod trace;
+mod uncertainty;
 mod v2_properties;
 mod validation_cases;
 mod whatif;

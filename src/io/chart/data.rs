@@ -74,6 +74,14 @@ pub struct ChartData {
     pub capex_usd: Option<Band>,
     /// Electricity cost so far, USD, when a region prices electricity.
     pub electricity_usd: Option<Band>,
+    /// Levels X of operational chips the exceedance curves are read at, ascending.
+    pub exceedance_levels: Vec<f64>,
+    /// Exceedance curves (D36): (date, share of runs with at least each level of
+    /// `exceedance_levels` operational at that date), each December then the horizon.
+    pub exceedance: Vec<(String, Vec<f64>)>,
+    /// Share of runs with at least the target's chips operational, per month (D37),
+    /// when a target is set.
+    pub target_met_share: Option<Vec<f64>>,
 }
 
 /// `v` moved `off` months later and padded with NaN to `total` months.
@@ -130,6 +138,9 @@ impl ChartData {
             energy_twh_per_year,
             capex_usd,
             electricity_usd,
+            exceedance_levels,
+            exceedance,
+            target_met_share,
         } = self;
         ChartData {
             scenario_name: scenario_name.clone(),
@@ -159,6 +170,10 @@ impl ChartData {
             energy_twh_per_year: energy_twh_per_year.shifted(off, total),
             capex_usd: capex_usd.as_ref().map(|b| b.shifted(off, total)),
             electricity_usd: electricity_usd.as_ref().map(|b| b.shifted(off, total)),
+            // The curves are over chip counts, not months: nothing to move.
+            exceedance_levels: exceedance_levels.clone(),
+            exceedance: exceedance.clone(),
+            target_met_share: target_met_share.as_ref().map(|v| shift(v, off, total)),
         }
     }
 }

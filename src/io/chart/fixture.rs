@@ -61,7 +61,7 @@ pub fn sample_data() -> ChartData {
         version: env!("CARGO_PKG_VERSION").into(),
         runs: 10_000,
         seed: 42,
-        dates,
+        dates: dates.clone(),
         operational: band_from(&operational, spread, None),
         compute_pflops: band_from(&compute, spread, None),
         delivered_p50: delivered.clone(),
@@ -84,6 +84,17 @@ pub fn sample_data() -> ChartData {
         energy_twh_per_year: band_from(&facility.iter().map(|f| f * 8766.0 / 1e6).collect::<Vec<_>>(), spread, None),
         capex_usd: Some(band_from(&delivered.iter().map(|c| c * 32_000.0).collect::<Vec<_>>(), |_| 0.05, None)),
         electricity_usd: Some(band_from(&cumulative_cost(&facility), spread, None)),
+        exceedance_levels: (0..=54).map(|i| f64::from(i) * 5_000.0).collect(),
+        exceedance: [11usize, 23, 35, 47, 59, 71, 72]
+            .into_iter()
+            .map(|m| {
+                // At least x when the run's value (median p50, spread as the bands) is.
+                let (mid, width) = (operational[m], (operational[m] * spread(m) * 0.6).max(1.0));
+                let curve = (0..=54).map(|i| 1.0 - logistic(f64::from(i) * 5_000.0, mid, width)).collect();
+                (dates[m].clone(), curve)
+            })
+            .collect(),
+        target_met_share: Some(t.iter().map(|&m| logistic(m, 57.0, 3.0) * 0.8).collect()),
     }
 }
 

@@ -14,6 +14,7 @@ mod data;
 mod dump;
 mod fixture;
 mod font;
+mod odds_charts;
 pub mod palette;
 mod png;
 mod render;

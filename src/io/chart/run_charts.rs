@@ -24,21 +24,33 @@ pub enum ChartKind {
     Stranded,
     /// Energy per year, and capex and electricity cost over time.
     Energy,
+    /// The chance of at least X operational chips by each year-end and the horizon.
+    Exceedance,
+    /// The chance that the target is met, month by month (only with a target).
+    Target,
 }
 
 impl ChartKind {
-    /// All six charts, in report order.
-    pub const ALL: [ChartKind; 6] = [
+    /// Every chart, in report order.
+    pub const ALL: [ChartKind; 8] = [
         ChartKind::Capacity,
         ChartKind::Power,
         ChartKind::Constraints,
         ChartKind::Dependency,
         ChartKind::Stranded,
         ChartKind::Energy,
+        ChartKind::Exceedance,
+        ChartKind::Target,
     ];
 
+    /// Whether a run with this data has the chart: the target chart only where a
+    /// target is set, every other chart always.
+    pub fn applies(self, d: &ChartData) -> bool {
+        self != ChartKind::Target || (d.target.is_some() && d.target_met_share.is_some())
+    }
+
     /// File stem of the chart: `capacity`, `power`, `constraints`, `dependency`,
-    /// `stranded`, `energy`.
+    /// `stranded`, `energy`, `exceedance`, `target`.
     pub fn file_stem(self) -> &'static str {
         match self {
             ChartKind::Capacity => "capacity",
@@ -47,6 +59,8 @@ impl ChartKind {
             ChartKind::Dependency => "dependency",
             ChartKind::Stranded => "stranded",
             ChartKind::Energy => "energy",
+            ChartKind::Exceedance => "exceedance",
+            ChartKind::Target => "target",
         }
     }
 
@@ -55,6 +69,8 @@ impl ChartKind {
         match self {
             ChartKind::Constraints => "Areas: share of runs in which each constraint binds",
             ChartKind::Dependency => "Areas: median share; line: median, shading P10\u{2013}P90",
+            ChartKind::Exceedance => "Each line: share of runs with at least X chips operational at that date",
+            ChartKind::Target => "Line: share of runs at or above the target that month",
             _ => "Lines: median of runs; shading: P10\u{2013}P90 across runs",
         }
     }
@@ -68,20 +84,24 @@ impl ChartKind {
             ChartKind::Dependency => "Where the compute comes from",
             ChartKind::Stranded => "Chips delivered but waiting for power or space",
             ChartKind::Energy => "Energy use and what the buildout costs",
+            ChartKind::Exceedance => "Chance of at least X operational chips, by date",
+            ChartKind::Target => "Chance that the target is met, month by month",
         }
     }
 }
 
 /// The description of one run chart.
 pub fn run_chart(kind: ChartKind, d: &ChartData) -> Figure {
-    let x = XAxis::months(&d.dates);
-    let (legend, layout, panels) = match kind {
-        ChartKind::Capacity => capacity(d, &x),
-        ChartKind::Power => power(d, &x),
-        ChartKind::Constraints => constraints(d, &x),
-        ChartKind::Dependency => dependency(d, &x),
-        ChartKind::Stranded => stranded(d),
-        ChartKind::Energy => energy(d),
+    let months = XAxis::months(&d.dates);
+    let (x, (legend, layout, panels)) = match kind {
+        ChartKind::Capacity => (months.clone(), capacity(d, &months)),
+        ChartKind::Power => (months.clone(), power(d, &months)),
+        ChartKind::Constraints => (months.clone(), constraints(d, &months)),
+        ChartKind::Dependency => (months.clone(), dependency(d, &months)),
+        ChartKind::Stranded => (months, stranded(d)),
+        ChartKind::Energy => (months, energy(d)),
+        ChartKind::Exceedance => super::odds_charts::exceedance(d),
+        ChartKind::Target => (months.clone(), super::odds_charts::target(d, &months)),
     };
     let subtitle =
         format!("{} \u{00b7} {} runs \u{00b7} seed {}", d.scenario_name, group_thousands(&d.runs.to_string()), d.seed);
@@ -101,7 +121,7 @@ pub fn run_chart(kind: ChartKind, d: &ChartData) -> Figure {
 }
 
 /// Legend, layout and panels of one chart.
-type Parts = (Vec<LegendItem>, Layout, Vec<Panel>);
+pub(super) type Parts = (Vec<LegendItem>, Layout, Vec<Panel>);
 
 /// The largest finite value of the series, at least 0.
 pub(super) fn max_finite<'a>(series: impl IntoIterator<Item = &'a [f64]>) -> f64 {

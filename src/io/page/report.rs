@@ -7,8 +7,9 @@ use crate::io::chart::{ChartData, ChartKind};
 use crate::io::format::format_thousands;
 
 /// One headline row: label, then P10, P50, P90 already formatted (a number, or a date
-/// for month figures); `None` is shown as "not reached".
-pub type HeadlineRow = (String, Option<String>, Option<String>, Option<String>);
+/// for month figures; `None` is shown as "not reached"), then the 95% Monte Carlo
+/// interval of the P50 (of the chance, for a probability).
+pub type HeadlineRow = (String, Option<String>, Option<String>, Option<String>, String);
 
 /// Report content that is not part of [`ChartData`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -22,6 +23,9 @@ pub struct ReportData {
     pub headline_rows: Vec<HeadlineRow>,
     /// Paragraph on the binding constraints, written by the caller (plain text).
     pub binding_text: String,
+    /// Paragraph on chances (exceedance, the target by month) and Monte Carlo error
+    /// (plain text; empty for none).
+    pub odds_text: String,
 }
 
 /// How a headline value is shown in the report table: thousands separators,
@@ -51,6 +55,7 @@ thead th { border-bottom: 2px solid #222222; text-align: right; }
 thead th:first-child, tbody th { text-align: left; font-weight: normal; }
 td { text-align: right; white-space: nowrap; }
 td.p50 { font-weight: bold; }
+td.ci { color: #555555; font-size: 14px; }
 td.none { color: #777777; font-style: italic; }
 figure.chart { margin: 24px 0; }
 figure.chart svg { display: block; width: 100%; max-width: 100%; height: auto; }
@@ -101,21 +106,28 @@ pub fn render_report(data: &ChartData, report: &ReportData, charts: &[(ChartKind
     }
     h.push_str("<table>\n");
     h.push_str(
-        "<caption>P10, P50 and P90 across runs: 10 % of runs are at or below P10, half at or below P50.</caption>\n",
+        "<caption>P10, P50 and P90 across runs: 10 % of runs are at or below P10, half at or below P50. \
+         95% CI: the Monte Carlo interval of the P50 (of the chance, for the target).</caption>\n",
     );
-    h.push_str("<thead><tr><th scope=\"col\">Measure</th><th scope=\"col\">P10</th><th scope=\"col\">P50</th><th scope=\"col\">P90</th></tr></thead>\n<tbody>\n");
-    for (label, p10, p50, p90) in &report.headline_rows {
+    h.push_str("<thead><tr><th scope=\"col\">Measure</th><th scope=\"col\">P10</th><th scope=\"col\">P50</th><th scope=\"col\">P90</th><th scope=\"col\">P50 95% CI</th></tr></thead>\n<tbody>\n");
+    for (label, p10, p50, p90, ci) in &report.headline_rows {
         h.push_str(&format!("<tr><th scope=\"row\">{}</th>", escape_html(label)));
         for (v, cls) in [(p10, "p10"), (p50, "p50"), (p90, "p90")] {
             let class = if v.is_some() { cls.to_string() } else { format!("{cls} none") };
             h.push_str(&format!("<td class=\"{class}\">{}</td>", escape_html(v.as_deref().unwrap_or("not reached"))));
         }
+        h.push_str(&format!("<td class=\"ci\">{}</td>", escape_html(ci)));
         h.push_str("</tr>\n");
     }
     h.push_str("</tbody>\n</table>\n");
 
     h.push_str("<h2>What binds</h2>\n");
     h.push_str(&format!("<p class=\"binding\">{}</p>\n", escape_html(report.binding_text.trim())));
+
+    if !report.odds_text.trim().is_empty() {
+        h.push_str("<h2>Chances, and how sure they are</h2>\n");
+        h.push_str(&format!("<p class=\"odds\">{}</p>\n", escape_html(report.odds_text.trim())));
+    }
 
     h.push_str("<h2>Charts</h2>\n");
     for (kind, svg) in charts {
@@ -151,30 +163,38 @@ pub fn sample_report() -> ReportData {
                 Some(format_thousands(208_400.0)),
                 Some(format_thousands(259_870.0)),
                 Some(format_thousands(262_000.0)),
+                "257,300 to 261,100".to_string(),
             ),
             (
                 "Months to reach 260k chips operational".to_string(),
                 Some(format_thousands(48.0)),
                 Some(format_thousands(57.0)),
                 None,
+                "56 to 58".to_string(),
             ),
             (
                 "Peak grid power drawn (MW)".to_string(),
                 Some(format_thousands(588.5)),
                 Some(format_thousands(650.0)),
                 Some(format_thousands(700.0)),
+                "645 to 655".to_string(),
             ),
             (
                 "Peak chips waiting".to_string(),
                 Some(format_thousands(21_300.0)),
                 Some(format_thousands(38_750.0)),
                 Some(format_thousands(56_200.0)),
+                "38,100 to 39,400".to_string(),
             ),
         ],
         binding_text: "Power is the binding constraint in most runs from mid-2028 to late 2029: \
                        data-centre halls are built before the grid connections that feed them, \
                        so delivered chips wait for power. Before 2028 deliveries bind; after 2030 \
                        the buildout is limited by chip supply again."
+            .to_string(),
+        odds_text: "There is a 1-in-3 chance (34% of runs, 95% CI 33-35%) of at least 259,000 operational \
+                    chips by 2031-12. The target of 260,000 chips operational by 2030-12 is met in 69% of runs \
+                    (95% CI 68-70%); at least half of the runs have them from 2030-08."
             .to_string(),
     }
 }

@@ -4,7 +4,9 @@
 use crate::core::scenario::Scenario;
 use crate::core::stats::{Headline, Summary};
 use crate::io::brief::{limited_by_clause, power_half_window};
-use crate::io::figures::{human, triple, Context, Figure, FigureValue, FIGURES};
+use crate::io::figures::{
+    human, month_interval, percent_interval, triple, Context, Figure, FigureCi, FigureValue, FIGURES,
+};
 
 /// The short table printed after a run: one line per headline figure the scenario has.
 pub fn human_summary(scenario: &Scenario, summary: &Summary, seed: u64, out: &std::path::Path) -> String {
@@ -28,14 +30,26 @@ pub fn human_summary(scenario: &Scenario, summary: &Summary, seed: u64, out: &st
     for def in FIGURES.iter().filter(|d| d.own_console_row && d.in_brief) {
         let Some(value) = def.figure.value(h) else { continue };
         let label = cx.fill(def.console);
-        let cells = match value {
-            FigureValue::Distribution(s) => triple(s.p10_p50_p90().map(|v| human(def.unit, v))),
-            FigureValue::MonthReached(r) => format!(
-                "{}   (reached in {:.0}% of runs)",
+        let ci = def.figure.ci95(h);
+        let cells = match (value, ci) {
+            (FigureValue::Distribution(s), _) => triple(s.p10_p50_p90().map(|v| human(def.unit, v))),
+            (FigureValue::MonthReached(r), ci) => format!(
+                "{}   (reached in {:.0}% of runs{})",
                 triple(r.p10_p50_p90().map(|m| cx.month(m))),
-                r.reached_share * 100.0
+                r.reached_share * 100.0,
+                match ci {
+                    Some(FigureCi::MonthReached(c)) => format!("; P50 95% CI {}", month_interval(&cx, c.p50())),
+                    _ => String::new(),
+                }
             ),
-            FigureValue::Probability(t) => format!("{:.1}%", t.probability * 100.0),
+            (FigureValue::Probability(t), ci) => format!(
+                "met in {:.1}% of runs{}",
+                t.probability * 100.0,
+                match ci {
+                    Some(FigureCi::Probability(c)) => format!(", 95% CI {}", percent_interval(c)),
+                    _ => String::new(),
+                }
+            ),
         };
         lines.push(format!("{label:<34} {cells}{}", cx.fill(def.console_note)));
     }

@@ -75,6 +75,21 @@ fn bucket_value(index: i32, j: u64, count: u64) -> f64 {
     lower + (upper - lower) * (j as f64 + 0.5) / count.max(1) as f64
 }
 
+/// The first of the ranks j in 0..c of bucket i whose estimate (`bucket_value`) is at
+/// least the magnitude `m`: estimates rise with j, so the ranks below it are below m.
+fn first_at_least(i: i32, c: u64, m: f64) -> u64 {
+    let (lo, hi) = bucket_bounds(i);
+    let guess = ((m - lo) / (hi - lo) * c as f64 - 0.5).ceil().clamp(0.0, c as f64) as u64;
+    let mut j = guess;
+    while j > 0 && bucket_value(i, j - 1, c) >= m {
+        j -= 1;
+    }
+    while j < c && bucket_value(i, j, c) < m {
+        j += 1;
+    }
+    j
+}
+
 /// Adds `more` to `list`, both (bucket, count) sorted by bucket, in one pass and in
 /// place: new buckets are counted, the list grows once, and the two are merged from the
 /// back.
@@ -173,20 +188,14 @@ impl Buckets {
         if x == f64::NEG_INFINITY {
             n += self.negative_infinite;
         }
-        // Ranks j in 0..c whose estimate lies at or above (positive side) or at or below
-        // (negative side, magnitudes) the given magnitude; estimates rise with j.
-        let first_at_least = |i: i32, c: u64, m: f64| -> u64 {
-            let (lo, hi) = bucket_bounds(i);
-            let guess = ((m - lo) / (hi - lo) * c as f64 - 0.5).ceil().clamp(0.0, c as f64) as u64;
-            let mut j = guess;
-            while j > 0 && bucket_value(i, j - 1, c) >= m {
-                j -= 1;
-            }
-            while j < c && bucket_value(i, j, c) < m {
-                j += 1;
-            }
-            j
-        };
+        if x > 0.0 {
+            // Only positive values can count: the buckets from the first one whose upper
+            // bound reaches x, less the ranks of that bucket below x.
+            let k = self.positive.partition_point(|&(i, _)| bucket_bounds(i).1 < x);
+            let rest: u64 = self.positive[k..].iter().map(|&(_, c)| c).sum();
+            let below = self.positive.get(k).map_or(0, |&(i, c)| first_at_least(i, c, x));
+            return n + rest - below;
+        }
         for &(i, c) in &self.positive {
             let (lo, hi) = bucket_bounds(i);
             if x <= lo {
@@ -705,6 +714,39 @@ mod tests {
             let side = if v > 0.0 { &batch.positive } else { &batch.negative };
             assert!(side.iter().any(|&(i, _)| i == bucket_index(v.abs())), "{v:e}");
         }
+    }
+
+    #[test]
+    fn count_at_least_agrees_with_the_values_percentiles_read() {
+        // Bucketed, both signs, zeros, ties and infinities: the count of values at least
+        // x is the count of ranks whose value (as `value_at` reads it) is at least x.
+        let mut s = Sketch::default();
+        for i in 0..6000 {
+            s.add(f64::from(i % 3000) * 0.731 - 400.0);
+        }
+        for v in [0.0, 0.0, f64::INFINITY, f64::NEG_INFINITY, 5.0, 5.0, 5.0] {
+            s.add(v);
+        }
+        s.flush();
+        assert!(!s.is_exact());
+        for x in [f64::NEG_INFINITY, -400.0, -123.4, -0.5, 0.0, 1e-9, 5.0, 77.7, 1792.0, 1e9, f64::INFINITY] {
+            let by_rank = (0..s.count()).filter(|&r| s.value_at(r) >= x).count() as u64;
+            assert_eq!(s.count_at_least(x), by_rank, "x = {x}");
+        }
+        let mut exact = Sketch::default();
+        [3.0, 1.0, 2.0, 2.0].iter().for_each(|&v| exact.add(v));
+        assert_eq!([0.0, 2.0, 2.5, 3.0, 4.0].map(|x| exact.count_at_least(x)), [4, 3, 1, 1, 0]);
+    }
+
+    #[test]
+    fn the_variance_is_the_sample_variance() {
+        let mut s = Sketch::default();
+        [2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0].iter().for_each(|&v| s.add(v));
+        // Mean 5, squared deviations sum to 32, over n - 1 = 7.
+        assert!((s.variance().unwrap() - 32.0 / 7.0).abs() < 1e-12);
+        let mut one = Sketch::default();
+        one.add(1.0);
+        assert_eq!(one.variance(), None);
     }
 
     #[test]

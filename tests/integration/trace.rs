@@ -88,3 +88,26 @@ fn a_budgeted_delivery_is_traced_as_paid_or_awaiting_funds() {
     assert_eq!(outcome("D2").as_deref(), Some("awaiting funds"));
     assert_eq!(outcome("empty behind D2").as_deref(), Some("awaiting funds"));
 }
+
+/// D25: the chips sent for repair at one tick come back in one repair-done event per
+/// return time; a wave of two chip types names neither alone.
+#[test]
+fn repairs_of_one_tick_come_back_in_one_wave() {
+    let case = validation_dir().join("14_repair_cycle.toml");
+    let text = std::fs::read_to_string(&case).expect("case 14 is readable")
+        + "\n[chips.q]\norigin = \"US\"\npower_kw = 1.0\npflops = 1.0\nfailure_rate = 1.0\nwarranty_years = 0.25\nrepair_months = 0.5\n\
+           \n[[deliveries]]\nname = \"second lot\"\nchip = \"q\"\ncount = 300\nowner = \"gov\"\narrive = \"2026-01\"\n";
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let file = tmp.path().join("s.toml");
+    std::fs::write(&file, text).expect("scenario written");
+    let out = tmp.path().join("o");
+    let res =
+        run(&["run", file.to_str().unwrap(), "--runs", "1", "--trace", "0", "--out", out.to_str().unwrap(), "--quiet"]);
+    assert!(res.status.success(), "{}", String::from_utf8_lossy(&res.stderr));
+    let trace = std::fs::read_to_string(out.join("trace-0.csv")).expect("trace written");
+    let waves: Vec<Vec<&str>> =
+        trace.lines().map(|l| l.split(',').collect::<Vec<_>>()).filter(|r| r[2] == "repair_done").collect();
+    // Ticks 1 and 2 repair all 1,300 chips of both types; each tick's repairs return half a month later.
+    let rows: Vec<(&str, &str, &str)> = waves.iter().map(|r| (r[0], r[3], r[5])).collect();
+    assert_eq!(rows, [("1.5", "several chip types", "1300"), ("2.5", "several chip types", "1300")]);
+}

@@ -189,22 +189,28 @@ impl<'a> Engine<'a> {
     }
 
     /// The batches sent for repair at this tick (from `first` on) come back
-    /// `repair_months` later, one repair-done event per chip type (D25): every batch of
-    /// a chip type returns at the same time, and returning chips only rejoin their
-    /// lots' counts, so one event in lot order leaves the state that one event per lot
-    /// would, with a tenth of the events.
+    /// `repair_months` later, one repair-done event per tick and return time (D25):
+    /// every batch of chip types with the same `repair_months` returns at the same time,
+    /// and returning chips only rejoin their groups' counts, so one event leaves the
+    /// state that one event per lot would, with a fraction of the events.
     fn schedule_repairs(&mut self, time: f64, first: usize) {
+        let s = self.s;
         let ws = &mut *self.ws;
-        ws.repairs[first..].sort_unstable_by_key(|b| (b.chip, b.group));
+        let months = |chip: u32| s.chips[chip as usize].repair_months;
+        ws.repairs[first..].sort_unstable_by(|a, b| {
+            months(a.chip).total_cmp(&months(b.chip)).then(a.chip.cmp(&b.chip)).then(a.group.cmp(&b.group))
+        });
         let mut start = first;
         while start < ws.repairs.len() {
-            let chip = ws.repairs[start].chip;
-            let end = start + ws.repairs[start..].iter().take_while(|b| b.chip == chip).count();
+            let lag = months(ws.repairs[start].chip);
+            let end = start + ws.repairs[start..].iter().take_while(|b| months(b.chip) == lag).count();
             let wave = ws.repair_waves.len() as u32;
             ws.repair_waves.push((start as u32, end as u32));
-            let back = time + self.s.chips[chip as usize].repair_months;
-            if back <= f64::from(self.s.horizon_month) {
-                ws.queue.push(back, Event::RepairDone(wave).kind() as u8, chip, Event::RepairDone(wave));
+            let back = time + lag;
+            if back <= f64::from(s.horizon_month) {
+                // Among same-time repair-done events, the wave of the first chip type goes first.
+                let order = ws.repairs[start..end].iter().map(|b| b.chip).min().unwrap_or(0);
+                ws.queue.push(back, Event::RepairDone(wave).kind() as u8, order, Event::RepairDone(wave));
             }
             start = end;
         }
@@ -212,7 +218,8 @@ impl<'a> Engine<'a> {
 
     /// A wave of repaired chips returns to service, each batch in its group (or the
     /// pooled group it joined meanwhile) unless its lot retired meanwhile (its chips
-    /// under repair retired with it). The trace names the chip type.
+    /// under repair retired with it). The trace names the chip type (or "several chip
+    /// types").
     pub(super) fn repair_done(&mut self, wave: u32) -> (&'a str, u64, &'static str) {
         let (start, end) = self.ws.repair_waves[wave as usize];
         let mut returned = 0;
@@ -234,7 +241,8 @@ impl<'a> Engine<'a> {
             self.add_operational(g as u32, count);
             returned += count;
         }
-        let name = self.s.chips[chip].id.as_str();
+        let single = self.ws.repairs[start as usize..end as usize].iter().all(|b| b.chip as usize == chip);
+        let name = if single { self.s.chips[chip].id.as_str() } else { "several chip types" };
         (name, returned, if returned == 0 { "retired before repair" } else { "repaired" })
     }
 

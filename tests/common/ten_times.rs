@@ -3,8 +3,8 @@
 //! (`tests/integration/scaling.rs`, work counts).
 
 /// `text` (korea-260k in the bench and the test) with every region, grid addition, site,
-/// delivery and shock copied ten times under new names (owners too, so each copy
-/// allocates within itself).
+/// budget line, delivery and shock copied ten times under new names (owners too, so each
+/// copy allocates and pays within itself; shared factors stay shared).
 pub fn ten_times(text: &str) -> String {
     let mut doc: toml::Table = text.parse().unwrap_or_default();
     let suffix = |v: &mut toml::Value, keys: &[&str], i: usize| {
@@ -18,9 +18,10 @@ pub fn ten_times(text: &str) -> String {
     };
     for (section, keys) in [
         ("regions", &["name"][..]),
-        ("power", &["name", "region"][..]),
+        ("power", &["name", "region", "site"][..]),
         ("sites", &["name", "owner", "region"][..]),
-        ("deliveries", &["name", "owner", "site"][..]),
+        ("budgets", &["name"][..]),
+        ("deliveries", &["name", "owner", "site", "budget"][..]),
         ("shocks", &["name"][..]),
     ] {
         if let Some(toml::Value::Array(items)) = doc.get_mut(section) {

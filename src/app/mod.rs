@@ -79,17 +79,19 @@ pub fn validate(path: &std::path::Path) -> Result<(), AppError> {
     let loaded = load_file(path)?;
     eprint!("{}", loaded.warnings);
     let s = &loaded.scenario;
+    // "1 chip type", "2 chip types": counts as a reader says them.
+    let n = |count: usize, one: &str, many: &str| format!("{count} {}", if count == 1 { one } else { many });
     println!(
-        "{}: ok: \"{}\", {} chip types, {} deliveries ({} chips), {} sites, {} regions, {} grid additions, {} shocks, {} to {}",
+        "{}: ok: \"{}\", {}, {} ({} chips), {}, {}, {}, {}, {} to {}",
         path.display(),
         s.name(),
-        s.chips().len(),
-        s.deliveries().len(),
+        n(s.chips().len(), "chip type", "chip types"),
+        n(s.deliveries().len(), "delivery", "deliveries"),
         format_thousands(s.ordered_chips() as f64),
-        s.sites().len(),
-        s.regions().len(),
-        s.power().len(),
-        s.shocks().len(),
+        n(s.sites().len(), "site", "sites"),
+        n(s.regions().len(), "region", "regions"),
+        n(s.power().len(), "grid addition", "grid additions"),
+        n(s.shocks().len(), "shock", "shocks"),
         s.start(),
         s.date_of(s.horizon_month())
     );

@@ -299,6 +299,7 @@ pub fn report_data(scenario: &Scenario, summary: &Summary) -> ReportData {
         headline_rows: headline_rows(scenario, summary),
         binding_text: binding_text(scenario, summary),
         odds_text: odds_text(scenario, summary),
+        assumptions: super::assumptions::assumption_tables(scenario),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The edges around the core: scenario files, writers of CSV and JSON, output folders,
 //! progress bars. Each writer is a pure render function plus a thin write.
 
+pub mod assumptions;
 pub mod brief;
 pub mod chart;
 pub mod figures;

@@ -88,3 +88,52 @@ fn charts_carry_titles_axes_dates_and_the_source_line() {
         "constraints legend and dates"
     );
 }
+
+/// The report's "Main assumptions" restate the file: every site with its IT MW and ready
+/// date, every grid addition, region totals that add up, and owners' chips that sum to
+/// the chips ordered.
+#[test]
+fn report_states_the_scenarios_main_assumptions() {
+    use buildout::io::assumptions::assumption_tables;
+    let scenario = crate::support::load(std::path::Path::new(crate::support::KOREA));
+    let tables = assumption_tables(&scenario);
+    let find = |title: &str| tables.iter().find(|t| t.title == title).unwrap_or_else(|| panic!("no {title} table"));
+    let sites = find("Sites");
+    assert_eq!(sites.rows.len(), scenario.sites().len());
+    for (row, site) in sites.rows.iter().zip(scenario.sites()) {
+        assert_eq!(row[0], site.name);
+        assert_eq!(row[3].replace(',', "").parse::<f64>().expect("IT MW"), site.it_mw);
+        assert_eq!(row[5], scenario.start().plus_months(site.timing.planned_month.floor() as i64).to_string());
+    }
+    assert_eq!(find("Grid additions").rows.len(), scenario.power().len());
+    let regions = find("Regions");
+    let number = |cell: &str| cell.replace(',', "").parse::<f64>().expect("a number");
+    let pooled: f64 = regions.rows.iter().map(|r| number(&r[2])).sum();
+    let dedicated: f64 = regions.rows.iter().map(|r| number(&r[3])).sum();
+    let all: f64 = scenario.power().iter().map(|p| p.mw).sum();
+    assert!((pooled + dedicated - all).abs() < 1e-6, "region additions {pooled} + {dedicated} != {all}");
+    let chips: f64 = find("Deliveries by owner").rows.iter().map(|r| number(&r[1])).sum();
+    assert_eq!(chips, scenario.ordered_chips() as f64);
+    assert_eq!(find("Budget lines").rows.len(), scenario.budgets().len());
+    // And the page shows them.
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().join("o");
+    let res = run(&[
+        "run",
+        crate::support::KOREA,
+        "--runs",
+        "20",
+        "--charts",
+        "svg",
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(res.status.success(), "{}", String::from_utf8_lossy(&res.stderr));
+    let html = std::fs::read_to_string(out.join("report.html")).expect("report written");
+    assert!(html.contains("<h2>Main assumptions</h2>"));
+    for site in scenario.sites() {
+        let escaped = site.name.replace('&', "&amp;");
+        assert!(html.contains(&format!("<th scope=\"row\">{escaped}</th>")), "{} missing", site.name);
+    }
+}

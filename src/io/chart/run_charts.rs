@@ -71,6 +71,7 @@ impl ChartKind {
             ChartKind::Dependency => "Areas: median share; line: median, shading P10\u{2013}P90",
             ChartKind::Exceedance => "Each line: share of runs with at least X chips operational at that date",
             ChartKind::Target => "Line: share of runs at or above the target that month",
+            ChartKind::Stranded => "Median, P10\u{2013}P90 shaded; by cause: means (they add up)",
             _ => "Lines: median of runs; shading: P10\u{2013}P90 across runs",
         }
     }
@@ -390,13 +391,13 @@ fn dependency(d: &ChartData, x: &XAxis) -> Parts {
 
 fn stranded(d: &ChartData) -> Parts {
     let mut legend = vec![
-        item(Swatch::LineBand(WAITING), "Chips waiting"),
+        item(Swatch::LineBand(WAITING), "Chips waiting (median)"),
         item(Swatch::Line(POWER), "Waiting for power (mean)"),
         item(Swatch::Line(SPACE), "Waiting for space (mean)"),
     ];
     let usd = d.stranded_capital_usd.as_ref();
     if usd.is_some() {
-        legend.push(item(Swatch::LineBand(CAPITAL), "Value of chips waiting"));
+        legend.push(item(Swatch::LineBand(CAPITAL), "Value of chips waiting (median)"));
     }
     let y = band_max(&d.waiting)
         .max(max_finite([d.stranded_by_power_mean.as_slice(), d.stranded_by_space_mean.as_slice()]));

@@ -64,6 +64,10 @@ pub struct RunArgs {
     /// Print where the time went (load, simulate, aggregate, render, write) to stderr.
     #[arg(long)]
     pub timings: bool,
+    /// Also write runs.csv: one row per run, its drawn inputs and headline outputs
+    /// (with --shard, the shard's runs; `merge` joins them).
+    #[arg(long)]
+    pub per_run: bool,
 }
 
 /// `--charts`: which chart formats to write.
@@ -145,6 +149,8 @@ pub struct RunConfig {
     pub shard: Option<Shard>,
     /// Print the time of each phase.
     pub timings: bool,
+    /// Whether to write `runs.csv`.
+    pub per_run: bool,
 }
 
 /// Most worker threads accepted.
@@ -181,6 +187,7 @@ impl RunArgs {
             report: !self.no_report,
             shard: self.shard,
             timings: self.timings,
+            per_run: self.per_run,
         })
     }
 }

@@ -11,7 +11,8 @@ use crate::io::output::StagedDir;
 use crate::io::scenario::load_str;
 use crate::io::tables::console::human_summary;
 use crate::io::tables::partial::{read_partial, scenario_hash, Partial};
-use std::path::Path;
+use crate::io::tables::runs::{concat_runs, RUNS_FILE};
+use std::path::{Path, PathBuf};
 
 /// `buildout merge`: checks that the partials are the shards of one Monte Carlo, then
 /// writes what the whole run would have written.
@@ -56,6 +57,7 @@ pub fn merge(args: &MergeArgs) -> Result<RunOutcome, AppError> {
         report: !args.no_report,
     };
     write_outputs(&staged, scenario, &summary, first.seed, &files, &mut timings)?;
+    merge_runs_tables(&partials, first.runs, &staged)?;
     let out = staged.commit()?;
     timings.lap("write");
     timings.print();
@@ -63,6 +65,33 @@ pub fn merge(args: &MergeArgs) -> Result<RunOutcome, AppError> {
         print!("{}", human_summary(scenario, &summary, first.seed, &out));
     }
     Ok(RunOutcome { out, summary })
+}
+
+/// runs.csv of the shards, when they wrote one (`run --per-run`): concatenated in run
+/// order, which is shard order. Either every shard has one or none may.
+fn merge_runs_tables(partials: &[(&Path, Partial)], runs: u64, staged: &StagedDir) -> Result<(), AppError> {
+    let mut shards: Vec<(&Path, u64, u64)> = partials
+        .iter()
+        .map(|(dir, p)| {
+            let range = p.header.shard.runs(runs);
+            (*dir, p.header.shard.index, range.end - range.start)
+        })
+        .collect();
+    shards.sort_by_key(|&(_, index, _)| index);
+    let files: Vec<(PathBuf, u64)> = shards.iter().map(|&(dir, _, rows)| (dir.join(RUNS_FILE), rows)).collect();
+    let with = files.iter().filter(|(f, _)| f.is_file()).count();
+    if with == 0 {
+        return Ok(());
+    }
+    if with < files.len() {
+        let missing =
+            files.iter().find(|(f, _)| !f.is_file()).map_or_else(String::new, |(f, _)| f.display().to_string());
+        return Err(refuse(format!(
+            "some shards wrote {RUNS_FILE} and others did not ({missing} is missing): run every shard with --per-run, or none"
+        )));
+    }
+    let parts: Vec<(&Path, u64)> = files.iter().map(|(f, rows)| (f.as_path(), *rows)).collect();
+    concat_runs(&parts, &staged.path().join(RUNS_FILE)).map_err(refuse)
 }
 
 /// Refuses a merge: the message says why.

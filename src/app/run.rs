@@ -3,7 +3,7 @@
 
 use super::{write_chart, Timings, STOP};
 use crate::cli::{ChartFormats, RunConfig};
-use crate::core::ensemble::simulate;
+use crate::core::ensemble::{simulate, simulate_into};
 use crate::core::run::{run_with, Workspace};
 use crate::core::scenario::Scenario;
 use crate::core::stats::Summary;
@@ -19,6 +19,7 @@ use crate::io::tables::csv::{render_summary, TraceWriter};
 use crate::io::tables::exceedance::render_exceedance;
 use crate::io::tables::headline::render_headline;
 use crate::io::tables::partial::{render_partial, scenario_hash, Partial, PartialHeader, PARTIAL_FILE};
+use crate::io::tables::runs::{RunsWriter, RUNS_FILE};
 use std::path::{Path, PathBuf};
 
 /// The finished result of `run`, for callers that want the numbers.
@@ -57,9 +58,21 @@ pub fn run(config: &RunConfig) -> Result<RunOutcome, AppError> {
     timings.lap("load");
     let progress = RunProgress::new(range.end - range.start, config.quiet, &STOP);
     progress.set_message(scenario.name().to_string());
-    let aggregate = simulate(scenario, seed, range.clone(), config.threads, &progress);
-    progress.finish();
-    let aggregate = aggregate?;
+    let aggregate = if config.per_run {
+        // runs.csv streams into the staged folder while the runs go (D39).
+        let path = staged.path().join(RUNS_FILE);
+        let io_error = |source| crate::io::output::OutputError::Io { path: path.clone(), source };
+        let writer = RunsWriter::create(scenario, &path).map_err(io_error)?;
+        let aggregate = simulate_into(scenario, seed, range.clone(), config.threads, &progress, &writer);
+        progress.finish();
+        let aggregate = aggregate?;
+        writer.finish().map_err(io_error)?;
+        aggregate
+    } else {
+        let aggregate = simulate(scenario, seed, range.clone(), config.threads, &progress);
+        progress.finish();
+        aggregate?
+    };
     timings.lap("simulate");
     if let Some(shard) = config.shard {
         let header = PartialHeader {

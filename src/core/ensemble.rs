@@ -6,9 +6,11 @@ use super::run::{run_into, NoTrace, RunRecord, Workspace};
 use super::scenario::Scenario;
 use super::stats::Aggregate;
 use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex};
+use std::time::Duration;
 
 /// Runs per chunk: the unit of parallel work and of interruption checks.
 pub const CHUNK_RUNS: u64 = 64;
@@ -72,6 +74,61 @@ pub enum EnsembleError {
         /// What the thread pool said.
         reason: String,
     },
+    /// The per-run table could not be written.
+    #[error("cannot write the per-run table: {0}")]
+    Sink(String),
+}
+
+/// Receives every run of a Monte Carlo, in run order, for a per-run table (`runs.csv`,
+/// D39). Implemented at the edge. Workers fill one `Chunk` per chunk of runs in
+/// parallel (`add_run`, in run order within the chunk); `write_chunk` then gets the
+/// chunks one at a time in run order, whatever the thread count.
+pub trait RunSink: Sync {
+    /// Whether the sink wants the runs at all (false: no inputs recorded, no buffers).
+    const ENABLED: bool = true;
+    /// One chunk's rows, built by a worker.
+    type Chunk: Send;
+    /// An empty chunk.
+    fn new_chunk(&self) -> Self::Chunk;
+    /// Adds run `run`: the uncertain inputs it drew (in `run::drawn_inputs` order) and
+    /// its record.
+    fn add_run(&self, chunk: &mut Self::Chunk, run: u64, inputs: &[f64], record: &RunRecord);
+    /// Takes the next chunk in run order; an error stops the Monte Carlo.
+    fn write_chunk(&self, chunk: Self::Chunk) -> Result<(), String>;
+}
+
+/// Wants no runs: `simulate`.
+pub struct NoSink;
+
+impl RunSink for NoSink {
+    const ENABLED: bool = false;
+    type Chunk = ();
+    fn new_chunk(&self) {}
+    fn add_run(&self, _: &mut (), _: u64, _: &[f64], _: &RunRecord) {}
+    fn write_chunk(&self, _: ()) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// Finished chunks waiting for the ones before them (the reorder buffer of a sink).
+struct Reorder<C> {
+    /// The next chunk to hand to the sink.
+    next: u64,
+    ready: BTreeMap<u64, C>,
+    /// Why the sink failed, if it did.
+    failed: Option<String>,
+}
+
+/// Marks the Monte Carlo stopped when a worker panics, so no other worker waits for a
+/// chunk that will never come.
+struct StopOnPanic<'a>(&'a AtomicBool);
+
+impl Drop for StopOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.store(true, Ordering::Relaxed);
+        }
+    }
 }
 
 /// Runs `runs` (a range of run indices) of `scenario` with master seed `seed` on
@@ -82,6 +139,20 @@ pub fn simulate(
     runs: Range<u64>,
     threads: Option<usize>,
     progress: &dyn Progress,
+) -> Result<Aggregate, EnsembleError> {
+    simulate_into(scenario, seed, runs, threads, progress, &NoSink)
+}
+
+/// `simulate`, also handing every run to `sink` in run order. Memory stays bounded: a
+/// worker does not start a chunk more than `4 x threads` chunks past the next one the
+/// sink is owed, so at most that many finished chunks wait in the reorder buffer.
+pub fn simulate_into<S: RunSink>(
+    scenario: &Scenario,
+    seed: u64,
+    runs: Range<u64>,
+    threads: Option<usize>,
+    progress: &dyn Progress,
+    sink: &S,
 ) -> Result<Aggregate, EnsembleError> {
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(t) = threads {
@@ -100,10 +171,15 @@ pub fn simulate(
     let next_chunk = AtomicU64::new(first_chunk);
     let stopped = AtomicBool::new(false);
     let finished: Mutex<Vec<Aggregate>> = Mutex::new(Vec::new());
+    let window = 4 * pool.current_num_threads() as u64;
+    let reorder: Mutex<Reorder<S::Chunk>> =
+        Mutex::new(Reorder { next: first_chunk, ready: BTreeMap::new(), failed: None });
+    let written = Condvar::new();
     pool.scope(|scope| {
         for _ in 0..pool.current_num_threads() {
             scope.spawn(|_| {
-                let mut ws = Workspace::default();
+                let _guard = StopOnPanic(&stopped);
+                let mut ws = if S::ENABLED { Workspace::recording_inputs() } else { Workspace::default() };
                 let mut record = RunRecord::empty();
                 let mut agg = Aggregate::empty(scenario);
                 loop {
@@ -115,13 +191,23 @@ pub fn simulate(
                         stopped.store(true, Ordering::Relaxed);
                         break;
                     }
+                    if S::ENABLED && !wait_for_window(&reorder, &written, &stopped, chunk, window) {
+                        break;
+                    }
                     let lo = (chunk * CHUNK_RUNS).max(runs.start);
                     let hi = ((chunk + 1) * CHUNK_RUNS).min(runs.end);
+                    let mut rows = S::ENABLED.then(|| sink.new_chunk());
                     for run in lo..hi {
                         run_into(scenario, seed, run, &mut ws, &mut NoTrace, &mut record);
                         agg.add_run(scenario, &record);
+                        if let Some(rows) = rows.as_mut() {
+                            sink.add_run(rows, run, ws.inputs(), &record);
+                        }
                         // The bar ticks once per run (an atomic add), not per event.
                         progress.runs_done(1);
+                    }
+                    if let Some(rows) = rows {
+                        hand_over(sink, &reorder, &written, &stopped, chunk, rows);
                     }
                 }
                 // Sorting the buffered values in here keeps that work parallel: the
@@ -134,6 +220,10 @@ pub fn simulate(
             });
         }
     });
+    let reorder = reorder.into_inner().unwrap_or_else(|e| e.into_inner());
+    if let Some(reason) = reorder.failed {
+        return Err(EnsembleError::Sink(reason));
+    }
     if stopped.load(Ordering::Relaxed) {
         return Err(EnsembleError::Interrupted);
     }
@@ -147,6 +237,52 @@ pub fn simulate(
     }
     aggregate.flush();
     Ok(aggregate)
+}
+
+/// Waits until `chunk` is within `window` chunks of the next one the sink is owed;
+/// false when the Monte Carlo stopped meanwhile. The chunks before `chunk` are all
+/// taken by workers that never wait (they are within the window), so this ends.
+fn wait_for_window<C>(
+    reorder: &Mutex<Reorder<C>>,
+    written: &Condvar,
+    stopped: &AtomicBool,
+    chunk: u64,
+    window: u64,
+) -> bool {
+    let mut state = reorder.lock().unwrap_or_else(|e| e.into_inner());
+    while chunk >= state.next + window {
+        if stopped.load(Ordering::Relaxed) {
+            return false;
+        }
+        // The timeout only guards against a stop that nobody signals.
+        state = written.wait_timeout(state, Duration::from_millis(50)).unwrap_or_else(|e| e.into_inner()).0;
+    }
+    true
+}
+
+/// Puts a finished chunk in the reorder buffer and hands the sink every chunk that is
+/// now next in run order.
+fn hand_over<S: RunSink>(
+    sink: &S,
+    reorder: &Mutex<Reorder<S::Chunk>>,
+    written: &Condvar,
+    stopped: &AtomicBool,
+    chunk: u64,
+    rows: S::Chunk,
+) {
+    let mut state = reorder.lock().unwrap_or_else(|e| e.into_inner());
+    state.ready.insert(chunk, rows);
+    while state.failed.is_none() {
+        let next = state.next;
+        let Some(rows) = state.ready.remove(&next) else { break };
+        if let Err(reason) = sink.write_chunk(rows) {
+            state.failed = Some(reason);
+            stopped.store(true, Ordering::Relaxed);
+        }
+        state.next += 1;
+    }
+    drop(state);
+    written.notify_all();
 }
 
 #[cfg(test)]

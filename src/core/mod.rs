@@ -13,6 +13,7 @@ pub mod metrics;
 pub mod quantile;
 pub mod rng;
 pub mod run;
+pub mod run_row;
 pub mod scenario;
 pub mod sketch;
 pub mod spec;

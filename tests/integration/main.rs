@@ -16,6 +16,7 @@ mod limits;
 #[path = "../common/load_property.rs"]
 mod load_property;
 mod output_safety;
+mod per_run;
 mod plan_checks;
 mod presets;
 mod properties;

@@ -2,6 +2,7 @@
 //! initial schedule, and handling each event kind (MODEL.md sections 4.1-4.4).
 
 use super::allocate::arrives_before;
+use super::draws::{draws, uncertain_probability};
 use super::workspace::Workspace;
 use super::EventKind;
 use crate::core::dist::Dist;
@@ -64,15 +65,27 @@ impl<'a> Engine<'a> {
         for month in 1..=s.horizon_month {
             schedule(ws, f64::from(month), 0, Event::MonthTick);
         }
+        // runs.csv (D39): each uncertain input as drawn, where `drawn_inputs` lists it.
+        let record = ws.record_inputs;
+        ws.inputs.clear();
+        let note = |ws: &mut Workspace, uncertain: bool, value: f64| {
+            if record && uncertain {
+                ws.inputs.push(value);
+            }
+        };
         // Shared factors first: every item's delay may read them (9.1).
         for (f, factor) in s.factors.iter().enumerate() {
             let mut rng = item_stream(seed, run, StreamKind::Factor, &factor.name);
             ws.factor_z[f] = rng.sample(StandardNormal);
+            note(ws, true, ws.factor_z[f]);
         }
         for (i, p) in s.power.iter().enumerate() {
             let mut rng = item_stream(seed, run, StreamKind::Power, &p.timing.stream_key);
             let happens = rng.gen::<f64>() < p.timing.probability;
-            let time = (p.timing.planned_month + p.timing.draw_delay(&mut rng, &ws.factor_z)).max(0.0);
+            let delay = p.timing.draw_delay(&mut rng, &ws.factor_z);
+            let time = (p.timing.planned_month + delay).max(0.0);
+            note(ws, uncertain_probability(p.timing.probability), f64::from(u8::from(happens)));
+            note(ws, draws(&p.timing.delay_months), delay);
             if happens {
                 schedule(ws, time, i, Event::PowerOnline(i as u32));
             }
@@ -80,11 +93,18 @@ impl<'a> Engine<'a> {
         for (i, site) in s.sites.iter().enumerate() {
             let mut rng = item_stream(seed, run, StreamKind::Site, &site.timing.stream_key);
             let happens = rng.gen::<f64>() < site.timing.probability;
-            let time = (site.timing.planned_month + site.timing.draw_delay(&mut rng, &ws.factor_z)).max(0.0);
+            let delay = site.timing.draw_delay(&mut rng, &ws.factor_z);
+            let time = (site.timing.planned_month + delay).max(0.0);
             ws.install_months[i] = site.install_months.sample(&mut rng).max(0.0);
             if !matches!(site.pue, Dist::Fixed(_)) {
                 // After the site's other draws; a fixed PUE draws nothing (9.6).
                 ws.site_pue[i] = site.pue.sample(&mut rng).max(1.0);
+            }
+            if record {
+                note(ws, uncertain_probability(site.timing.probability), f64::from(u8::from(happens)));
+                note(ws, draws(&site.timing.delay_months), delay);
+                note(ws, draws(&site.install_months), ws.install_months[i]);
+                note(ws, draws(&site.pue), ws.site_pue[i]);
             }
             if happens {
                 schedule(ws, time, i, Event::SiteReady(i as u32));
@@ -99,7 +119,10 @@ impl<'a> Engine<'a> {
             }
             let mut rng = item_stream(seed, run, StreamKind::Delivery, &d.timing.stream_key);
             let happens = rng.gen::<f64>() < d.timing.probability;
-            let time = (d.timing.planned_month + d.timing.draw_delay(&mut rng, &ws.factor_z)).max(0.0);
+            let delay = d.timing.draw_delay(&mut rng, &ws.factor_z);
+            let time = (d.timing.planned_month + delay).max(0.0);
+            note(ws, uncertain_probability(d.timing.probability), f64::from(u8::from(happens)));
+            note(ws, draws(&d.timing.delay_months), delay);
             ws.probability_cancelled[i] = !happens;
             // A cancelled delivery still gets its event: it enters `cancelled` then (8.12).
             schedule(ws, time, i, Event::DeliveryArrival(i as u32));
@@ -116,6 +139,11 @@ impl<'a> Engine<'a> {
             let happens = rng.gen::<f64>() < shock.probability;
             let start = shock.earliest_month + rng.gen::<f64>() * (shock.latest_month - shock.earliest_month);
             let duration = shock.duration_months.sample(&mut rng).max(0.0);
+            if record {
+                note(ws, uncertain_probability(shock.probability), f64::from(u8::from(happens)));
+                note(ws, shock.latest_month > shock.earliest_month, start);
+                note(ws, draws(&shock.duration_months), duration);
+            }
             if happens {
                 ws.shock_window[i] = Some((start, start + duration));
                 schedule(ws, start, i, Event::ShockStart(i as u32));

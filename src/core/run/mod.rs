@@ -9,6 +9,7 @@
 
 mod allocate;
 mod attrition;
+mod draws;
 mod engine;
 mod money;
 mod sample;
@@ -16,6 +17,7 @@ mod workspace;
 
 use super::metrics::{series_count, Binding, Series};
 use super::scenario::Scenario;
+pub use draws::{drawn_inputs, DrawnInput};
 use engine::Engine;
 use workspace::reset_vec;
 pub use workspace::Workspace;

@@ -57,9 +57,27 @@ pub(super) struct Group {
 /// `Lot::group` of a lot not yet commissioned, and an empty pooled-group slot.
 pub(super) const NO_GROUP: u32 = u32::MAX;
 
+impl Workspace {
+    /// A workspace whose runs also record every uncertain input they draw (`inputs`).
+    pub fn recording_inputs() -> Workspace {
+        Workspace { record_inputs: true, ..Workspace::default() }
+    }
+
+    /// The uncertain inputs the last run drew, one per `drawn_inputs` column (empty
+    /// unless the workspace records them).
+    pub fn inputs(&self) -> &[f64] {
+        &self.inputs
+    }
+}
+
 /// Buffers reused from run to run so a run allocates only its record.
 #[derive(Default)]
 pub struct Workspace {
+    /// Whether `draw_and_schedule` records the run's uncertain inputs in `inputs`
+    /// (`runs.csv`); off, the engine does no work for them.
+    pub(super) record_inputs: bool,
+    /// The last run's uncertain inputs, in `draws::drawn_inputs` order (when recorded).
+    pub(super) inputs: Vec<f64>,
     pub(super) queue: EventQueue<Event>,
     pub(super) lots: Vec<Lot>,
     /// Attrition groups, in the order they were formed.

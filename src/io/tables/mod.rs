@@ -8,3 +8,4 @@ pub mod csv;
 pub mod exceedance;
 pub mod headline;
 pub mod partial;
+pub mod runs;

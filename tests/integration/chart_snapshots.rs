@@ -114,3 +114,19 @@ fn only_the_renderer_uses_plotters() {
     visit(&repo().join("src"), &mut offenders);
     assert!(offenders.is_empty(), "plotters used outside src/io/chart/render/: {offenders:?}");
 }
+
+/// A domestic share that never reaches a quarter gets a zoomed panel of its own (a thin
+/// sliver at the bottom of a 0-100% stack reads as nothing); a larger one does not.
+#[test]
+fn a_small_domestic_share_gets_a_zoomed_panel() {
+    let with_share = |level: f64| {
+        let mut d = sample_data();
+        let n = d.domestic_share.p50.len();
+        let b = &mut d.domestic_share;
+        (b.p10, b.p25, b.p50, b.p75, b.p90) =
+            (vec![level * 0.5; n], vec![level * 0.8; n], vec![level; n], vec![level * 1.1; n], vec![level * 1.2; n]);
+        dump(&run_chart(ChartKind::Dependency, &d))
+    };
+    assert!(with_share(0.004).contains("Domestic share, zoomed (%)"));
+    assert!(!with_share(0.4).contains("Domestic share, zoomed (%)"));
+}

@@ -386,8 +386,26 @@ fn dependency(d: &ChartData, x: &XAxis) -> Parts {
         out.push(Layer::Line(Line::monthly(&d.domestic_share.p50, DOMESTIC)));
     }
     out.push(Layer::AreaLabels);
+    // A small domestic share is a sliver at the bottom of the stack: below a quarter,
+    // a second panel draws it on its own scale so its level and spread can be read.
+    let top = band_max(&d.domestic_share);
+    if home.is_some() && top > 0.0 && top < DOMESTIC_ZOOM_BELOW {
+        let zoom = vec![
+            outer_band(&d.domestic_share, DOMESTIC, 0.30),
+            Layer::Line(Line::monthly(&d.domestic_share.p50, DOMESTIC)),
+        ];
+        let panels = vec![
+            panel(share("Share of compute (%)"), false, out),
+            panel(nice(top * 1.1, "Domestic share, zoomed (%)", Unit::Pct), true, zoom),
+        ];
+        return (legend, Layout::Split { top_percent: 62 }, panels);
+    }
     (legend, Layout::Single, vec![panel(share("Share of compute (%)"), true, out)])
 }
+
+/// The domestic share (P90 at its highest) below which the dependency chart adds a
+/// zoomed panel of it.
+const DOMESTIC_ZOOM_BELOW: f64 = 0.25;
 
 fn stranded(d: &ChartData) -> Parts {
     let mut legend = vec![

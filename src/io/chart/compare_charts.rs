@@ -53,8 +53,11 @@ impl CompareKind {
         }
     }
 
-    fn note(self) -> &'static str {
+    fn note(self, scenarios: usize) -> &'static str {
         match self {
+            CompareKind::Capacity | CompareKind::Dependency if scenarios > BANDS_UP_TO => {
+                "Thick lines: median of runs; thin dashed: P10 and P90 across runs"
+            }
             CompareKind::Capacity | CompareKind::Dependency => {
                 "Lines: median of runs; shading: P10\u{2013}P90 across runs"
             }
@@ -128,7 +131,7 @@ pub fn compare_chart(kind: CompareKind, d: &CompareData) -> Option<Figure> {
     let mut x = XAxis::months(&d.dates);
     let (legend, layout, panels) = match kind {
         CompareKind::Capacity => {
-            let legend = scenario_legend(d, Swatch::LineBand, false);
+            let legend = scenario_legend(d, overlay_swatch(d), false);
             (legend, Layout::Single, vec![overlay(d, |c| Some(&c.operational), "Chips operational", Unit::Count)])
         }
         CompareKind::Power => power(d),
@@ -137,7 +140,7 @@ pub fn compare_chart(kind: CompareKind, d: &CompareData) -> Option<Figure> {
             fn pick(c: &ChartData) -> Option<&Band> {
                 c.home_origin.is_some().then_some(&c.domestic_share)
             }
-            let legend = scenario_legend(d, Swatch::LineBand, true);
+            let legend = scenario_legend(d, overlay_swatch(d), true);
             (legend, Layout::Single, vec![overlay(d, pick, "Domestic share of compute (%)", Unit::Pct)])
         }
     };
@@ -160,7 +163,7 @@ pub fn compare_chart(kind: CompareKind, d: &CompareData) -> Option<Figure> {
         title: Title { text: kind.title().to_string(), fallback: None },
         subtitle,
         source,
-        note: kind.note().to_string(),
+        note: kind.note(d.scenarios.len()).to_string(),
         legend,
         x,
         layout,
@@ -179,14 +182,40 @@ fn scenario_legend(d: &CompareData, swatch: fn(Rgb) -> Swatch, only_home: bool) 
         .collect()
 }
 
-/// Medians over P10-P90 bands, one colour per scenario: every band first, then every line.
+/// The legend swatch of an overlay: a line over its band, or a plain line when the bands
+/// are dashed lines (`BANDS_UP_TO`).
+fn overlay_swatch(d: &CompareData) -> fn(Rgb) -> Swatch {
+    if d.scenarios.len() > BANDS_UP_TO {
+        Swatch::Line
+    } else {
+        Swatch::LineBand
+    }
+}
+
+/// Scenarios up to which the overlays shade each P10-P90 band; with more, overlapping
+/// shades blur into one another, so P10 and P90 become thin dashed lines.
+const BANDS_UP_TO: usize = 2;
+
+/// Medians over P10-P90 bands (or thin dashed P10 and P90 lines past `BANDS_UP_TO`
+/// scenarios), one colour per scenario: every band first, then every median, the first
+/// scenario's last so that where a variant's median equals the reference's, the
+/// reference stays in sight.
 fn overlay(d: &CompareData, pick: fn(&ChartData) -> Option<&Band>, y_title: &str, unit: Unit) -> Panel {
     let bands: Vec<(usize, &Band)> =
         d.scenarios.iter().enumerate().filter_map(|(i, s)| pick(&s.data).map(|b| (i, b))).collect();
     let y = bands.iter().map(|(_, b)| band_max(b)).fold(0.0, f64::max);
     let axis = if unit == Unit::Pct && y > 0.5 { share(y_title) } else { nice(y, y_title, unit) };
-    let mut layers: Vec<Layer> = bands.iter().map(|&(i, b)| outer_band(b, scenario_color(i), 0.14)).collect();
-    layers.extend(bands.iter().map(|&(i, b)| Layer::Line(Line::monthly(&b.p50, scenario_color(i)))));
+    let mut layers: Vec<Layer> = if d.scenarios.len() > BANDS_UP_TO {
+        bands
+            .iter()
+            .flat_map(|&(i, b)| {
+                [&b.p10, &b.p90].map(|v| Layer::Line(Line { width: 1, ..Line::dashed(v, scenario_color(i)) }))
+            })
+            .collect()
+    } else {
+        bands.iter().map(|&(i, b)| outer_band(b, scenario_color(i), 0.14)).collect()
+    };
+    layers.extend(bands.iter().rev().map(|&(i, b)| Layer::Line(Line::monthly(&b.p50, scenario_color(i)))));
     panel(axis, true, layers)
 }
 

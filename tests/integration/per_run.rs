@@ -346,13 +346,17 @@ fn a_sink_gets_every_run_in_order_and_changes_no_statistic() {
 
 #[test]
 fn every_bundled_scenario_draws_one_value_per_listed_column() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{dir}: {e}"))
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios");
+    let mut files: Vec<PathBuf> = Vec::new();
+    for dir in [root.to_string(), format!("{root}/examples"), format!("{root}/presets")] {
+        files.extend(
+            std::fs::read_dir(&dir)
+                .unwrap_or_else(|e| panic!("{dir}: {e}"))
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "toml")),
+        );
+    }
     files.sort();
     assert!(!files.is_empty());
     for file in files {

@@ -5,7 +5,7 @@
 use super::metrics::{Binding, Series};
 use super::run::{drawn_inputs, DrawnInput, RunRecord};
 use super::scenario::Scenario;
-use super::stats::limiting_constraint;
+use super::stats::{limiting_constraint, PerRun};
 
 /// The columns of a scenario's per-run table, built once.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,23 +80,20 @@ impl RunOutputs {
     /// The outputs of the run `record` holds.
     pub fn of(scenario: &Scenario, record: &RunRecord) -> RunOutputs {
         let horizon = record.months() - 1;
-        let ordered = scenario.ordered_chips() as f64;
-        let first = |share: f64| (0..record.months()).find(|&m| record.get(m, Series::Operational) >= share * ordered);
-        let last_12 = |s: Series| record.get(horizon, s) - record.get(horizon.saturating_sub(12), s);
-        let compute_years = record.get(horizon, Series::ComputePflopsYears);
-        let usd = record.get(horizon, Series::CapexUsd) + record.get(horizon, Series::ElectricityUsd);
+        let per_run = |q: PerRun| q.of(scenario, record);
+        let month = |q: PerRun| Some(per_run(q)).filter(|m| m.is_finite()).map(|m| m as usize);
         RunOutputs {
             operational: record.get(horizon, Series::Operational),
             compute_pflops: record.get(horizon, Series::ComputePflops),
-            month_50pct: first(0.5),
-            month_90pct: first(0.9),
+            month_50pct: month(PerRun::Month50pct),
+            month_90pct: month(PerRun::Month90pct),
             target_met: scenario
                 .target()
                 .map(|t| record.get(t.by_month as usize, Series::Operational) >= t.operational as f64),
-            stranded_chip_months: (0..record.months()).map(|m| record.get(m, Series::Waiting)).sum(),
-            energy_twh_last_12_months: last_12(Series::EnergyMwh) / 1e6,
+            stranded_chip_months: per_run(PerRun::StrandedChipMonths),
+            energy_twh_last_12_months: per_run(PerRun::EnergyTwhLast12Months),
             capex_usd_at_horizon: record.get(horizon, Series::CapexUsd),
-            usd_per_pflops_year: if compute_years > 0.0 { usd / compute_years } else { f64::INFINITY },
+            usd_per_pflops_year: per_run(PerRun::UsdPerPflopsYear),
             limited_by: limiting_constraint(record),
         }
     }

@@ -108,8 +108,8 @@ impl PerRun {
         self as usize
     }
 
-    /// This quantity in one run's record.
-    fn of(self, scenario: &Scenario, record: &RunRecord) -> f64 {
+    /// This quantity in one run's record (+infinity for a month never reached).
+    pub fn of(self, scenario: &Scenario, record: &RunRecord) -> f64 {
         let never = |m: Option<usize>| m.map_or(f64::INFINITY, |m| m as f64);
         let ordered = scenario.ordered_chips() as f64;
         let first_month =

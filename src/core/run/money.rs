@@ -57,9 +57,7 @@ impl<'a> Engine<'a> {
     pub(super) fn integrate_to(&mut self, time: f64) {
         let dt = time - self.ws.integrated_to;
         if dt > 0.0 {
-            if !self.ws.draw_stale_sites.is_empty() {
-                self.refresh_rates();
-            }
+            self.refresh_rates();
             let ws = &mut *self.ws;
             let hours = dt * HOURS_PER_MONTH;
             ws.energy_mwh += ws.energy_draw_mw * hours;
@@ -75,7 +73,11 @@ impl<'a> Engine<'a> {
     /// The draw of operational chips (x average load x the site's PUE), MW, and its
     /// cost per hour: each changed site's kW from integer counts, then the sums over
     /// sites in site order (so the figures do not depend on which sites changed).
+    /// Nothing to do when no site changed since the last refresh.
     pub(super) fn refresh_rates(&mut self) {
+        if self.ws.draw_stale_sites.is_empty() {
+            return;
+        }
         let s = self.s;
         let nc = s.chips.len();
         let ws = &mut *self.ws;

@@ -11,9 +11,7 @@ use crate::core::units::{Kw, Mw};
 impl Engine<'_> {
     /// Section 5: fills one month's values and returns the binding state.
     pub(super) fn sample(&mut self, row: &mut [f64]) -> Binding {
-        if !self.ws.draw_stale_sites.is_empty() {
-            self.refresh_rates();
-        }
+        self.refresh_rates();
         let s = self.s;
         let ws = &*self.ws;
         let installing: u64 = ws.installing_by_chip.iter().sum();
@@ -119,9 +117,7 @@ impl Engine<'_> {
         for r in 0..self.s.regions.len() {
             self.ws.region_headroom_mw[r] = (self.ws.grid[r] - self.region_used_facility(r)).to_mw().0;
         }
-        if !self.ws.draw_stale_sites.is_empty() {
-            self.refresh_rates();
-        }
+        self.refresh_rates();
         let ws = &*self.ws;
         observer.on_event(&TraceRow {
             time,

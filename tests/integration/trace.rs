@@ -59,14 +59,9 @@ fn trace_of_a_run_that_does_not_exist_is_bad_input() {
     assert!(String::from_utf8_lossy(&res.stderr).contains("--trace 5 names no run"));
 }
 
-/// D27: a budgeted delivery's trace outcome says whether its line paid it at once,
-/// also for a delivery of zero chips (which moves no count).
-#[test]
-fn a_budgeted_delivery_is_traced_as_paid_or_awaiting_funds() {
-    let case = validation_dir().join("15_budget_queue.toml");
-    let text = std::fs::read_to_string(&case).expect("case 15 is readable")
-        + "\n[[deliveries]]\nname = \"empty\"\nchip = \"b\"\ncount = 0\nowner = \"gov\"\narrive = \"2026-10\"\nbudget = \"L\"\n\
-           \n[[deliveries]]\nname = \"empty behind D2\"\nchip = \"b\"\ncount = 0\nowner = \"gov\"\narrive = \"2026-11\"\nbudget = \"L\"\n";
+/// The trace of run 0 of validation case `case` with `extra` appended to its file.
+fn trace_of(case: &str, extra: &str) -> String {
+    let text = std::fs::read_to_string(validation_dir().join(case)).expect("the case is readable") + extra;
     let tmp = tempfile::tempdir().expect("temp dir");
     let file = tmp.path().join("s.toml");
     std::fs::write(&file, text).expect("scenario written");
@@ -74,7 +69,18 @@ fn a_budgeted_delivery_is_traced_as_paid_or_awaiting_funds() {
     let res =
         run(&["run", file.to_str().unwrap(), "--runs", "1", "--trace", "0", "--out", out.to_str().unwrap(), "--quiet"]);
     assert!(res.status.success(), "{}", String::from_utf8_lossy(&res.stderr));
-    let trace = std::fs::read_to_string(out.join("trace-0.csv")).expect("trace written");
+    std::fs::read_to_string(out.join("trace-0.csv")).expect("trace written")
+}
+
+/// D27: a budgeted delivery's trace outcome says whether its line paid it at once,
+/// also for a delivery of zero chips (which moves no count).
+#[test]
+fn a_budgeted_delivery_is_traced_as_paid_or_awaiting_funds() {
+    let trace = trace_of(
+        "15_budget_queue.toml",
+        "\n[[deliveries]]\nname = \"empty\"\nchip = \"b\"\ncount = 0\nowner = \"gov\"\narrive = \"2026-10\"\nbudget = \"L\"\n\
+           \n[[deliveries]]\nname = \"empty behind D2\"\nchip = \"b\"\ncount = 0\nowner = \"gov\"\narrive = \"2026-11\"\nbudget = \"L\"\n",
+    );
     let outcome = |item: &str| {
         trace
             .lines()
@@ -93,18 +99,11 @@ fn a_budgeted_delivery_is_traced_as_paid_or_awaiting_funds() {
 /// return time; a wave of two chip types names neither alone.
 #[test]
 fn repairs_of_one_tick_come_back_in_one_wave() {
-    let case = validation_dir().join("14_repair_cycle.toml");
-    let text = std::fs::read_to_string(&case).expect("case 14 is readable")
-        + "\n[chips.q]\norigin = \"US\"\npower_kw = 1.0\npflops = 1.0\nfailure_rate = 1.0\nwarranty_years = 0.25\nrepair_months = 0.5\n\
-           \n[[deliveries]]\nname = \"second lot\"\nchip = \"q\"\ncount = 300\nowner = \"gov\"\narrive = \"2026-01\"\n";
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let file = tmp.path().join("s.toml");
-    std::fs::write(&file, text).expect("scenario written");
-    let out = tmp.path().join("o");
-    let res =
-        run(&["run", file.to_str().unwrap(), "--runs", "1", "--trace", "0", "--out", out.to_str().unwrap(), "--quiet"]);
-    assert!(res.status.success(), "{}", String::from_utf8_lossy(&res.stderr));
-    let trace = std::fs::read_to_string(out.join("trace-0.csv")).expect("trace written");
+    let trace = trace_of(
+        "14_repair_cycle.toml",
+        "\n[chips.q]\norigin = \"US\"\npower_kw = 1.0\npflops = 1.0\nfailure_rate = 1.0\nwarranty_years = 0.25\nrepair_months = 0.5\n\
+           \n[[deliveries]]\nname = \"second lot\"\nchip = \"q\"\ncount = 300\nowner = \"gov\"\narrive = \"2026-01\"\n",
+    );
     let waves: Vec<Vec<&str>> =
         trace.lines().map(|l| l.split(',').collect::<Vec<_>>()).filter(|r| r[2] == "repair_done").collect();
     // Ticks 1 and 2 repair all 1,300 chips of both types; each tick's repairs return half a month later.

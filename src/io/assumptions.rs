@@ -41,6 +41,17 @@ fn chance(t: &Timing) -> String {
     format!("{:.0}%", t.probability * 100.0)
 }
 
+/// The names in first-seen order, each once.
+fn distinct<'a>(names: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut seen: Vec<&str> = Vec::new();
+    for name in names {
+        if !seen.contains(&name) {
+            seen.push(name);
+        }
+    }
+    seen
+}
+
 fn table(title: &str, caption: &str, header: &[&str], rows: Vec<Vec<String>>) -> AssumptionTable {
     AssumptionTable {
         title: title.to_string(),
@@ -50,9 +61,26 @@ fn table(title: &str, caption: &str, header: &[&str], rows: Vec<Vec<String>>) ->
     }
 }
 
-/// The tables of `scenario`'s main assumptions, leaving out the empty ones.
+/// The tables of `scenario`'s main assumptions, leaving out grid additions, shocks and
+/// budget lines when the scenario has none.
 pub fn assumption_tables(s: &Scenario) -> Vec<AssumptionTable> {
-    let mut tables = Vec::new();
+    let mut tables = vec![regions_table(s)];
+    if !s.power().is_empty() {
+        tables.push(power_table(s));
+    }
+    tables.push(sites_table(s));
+    tables.push(owners_table(s));
+    if !s.shocks().is_empty() {
+        tables.push(shocks_table(s));
+    }
+    if !s.budgets().is_empty() {
+        tables.push(budgets_table(s));
+    }
+    tables
+}
+
+/// Regions: grid at the start, additions to the pool and as dedicated connections, the sites' IT MW, price.
+fn regions_table(s: &Scenario) -> AssumptionTable {
     let regions = s
         .regions()
         .iter()
@@ -71,13 +99,17 @@ pub fn assumption_tables(s: &Scenario) -> Vec<AssumptionTable> {
             ]
         })
         .collect();
-    tables.push(table(
+    table(
         "Regions",
         "Facility MW for data centres: the pool at the start and the additions planned (to the pool, and as \
          dedicated connections of single sites); the IT MW of the region's sites; electricity price where set.",
         &["Region", "Grid at start, MW", "Pool additions, MW", "Dedicated, MW", "Sites' IT, MW", "USD/MWh"],
         regions,
-    ));
+    )
+}
+
+/// Every grid addition with its planned date, delay and chance.
+fn power_table(s: &Scenario) -> AssumptionTable {
     let power = s
         .power()
         .iter()
@@ -96,14 +128,16 @@ pub fn assumption_tables(s: &Scenario) -> Vec<AssumptionTable> {
             ]
         })
         .collect::<Vec<_>>();
-    if !power.is_empty() {
-        tables.push(table(
-            "Grid additions",
-            "Planned date, then the delay in months (median / P90 across runs) and the chance that it comes at all.",
-            &["Addition", "To", "MW", "Planned", "Delay, months", "Chance"],
-            power,
-        ));
-    }
+    table(
+        "Grid additions",
+        "Planned date, then the delay in months (median / P90 across runs) and the chance that it comes at all.",
+        &["Addition", "To", "MW", "Planned", "Delay, months", "Chance"],
+        power,
+    )
+}
+
+/// Every site with its IT MW, PUE, ready date, delay and chance.
+fn sites_table(s: &Scenario) -> AssumptionTable {
     let sites = s
         .sites()
         .iter()
@@ -120,13 +154,17 @@ pub fn assumption_tables(s: &Scenario) -> Vec<AssumptionTable> {
             ]
         })
         .collect::<Vec<_>>();
-    tables.push(table(
+    table(
         "Sites",
         "IT capacity and PUE (mean where it is drawn); ready date, its delay in months (median / P90) and the \
          chance that the site is built.",
         &["Site", "Owner", "Region", "IT MW", "PUE", "Ready", "Delay, months", "Chance"],
         sites,
-    ));
+    )
+}
+
+/// Deliveries summed by owner.
+fn owners_table(s: &Scenario) -> AssumptionTable {
     let owners = s
         .owners()
         .iter()
@@ -139,22 +177,8 @@ pub fn assumption_tables(s: &Scenario) -> Vec<AssumptionTable> {
             let chips: u64 = lots.iter().map(|d| d.count).sum();
             let first = lots.iter().map(|d| d.timing.planned_month).fold(f64::INFINITY, f64::min);
             let last = lots.iter().map(|d| d.timing.planned_month).fold(f64::NEG_INFINITY, f64::max);
-            let mut types: Vec<&str> = Vec::new();
-            for d in &lots {
-                let id = s.chips()[d.chip].id.as_str();
-                if !types.contains(&id) {
-                    types.push(id);
-                }
-            }
-            let mut lines: Vec<&str> = Vec::new();
-            for d in &lots {
-                if let Some(b) = d.budget {
-                    let name = s.budgets()[b].name.as_str();
-                    if !lines.contains(&name) {
-                        lines.push(name);
-                    }
-                }
-            }
+            let types = distinct(lots.iter().map(|d| s.chips()[d.chip].id.as_str()));
+            let lines = distinct(lots.iter().filter_map(|d| d.budget).map(|b| s.budgets()[b].name.as_str()));
             let installed = lots.iter().filter(|d| d.is_installed()).map(|d| d.count).sum::<u64>();
             Some(vec![
                 owner.clone(),
@@ -167,13 +191,17 @@ pub fn assumption_tables(s: &Scenario) -> Vec<AssumptionTable> {
             ])
         })
         .collect::<Vec<_>>();
-    tables.push(table(
+    table(
         "Deliveries by owner",
         "Chips ordered, in how many lots (and how many already installed at the start), the planned arrival of \
          the first and last lot, chip types and the budget lines that pay for them.",
         &["Owner", "Chips", "Lots", "Installed", "Planned", "Chip types", "Paid from"],
         owners,
-    ));
+    )
+}
+
+/// Every shock with its chance, window, length, origin and effect.
+fn shocks_table(s: &Scenario) -> AssumptionTable {
     let shocks = s
         .shocks()
         .iter()
@@ -191,15 +219,17 @@ pub fn assumption_tables(s: &Scenario) -> Vec<AssumptionTable> {
             ]
         })
         .collect::<Vec<_>>();
-    if !shocks.is_empty() {
-        tables.push(table(
-            "Shocks",
-            "Chance that the shock happens, the window its start is drawn from, its median length, the chip \
-             origin it hits and what it does to their deliveries.",
-            &["Shock", "Chance", "Starts", "Months (median)", "Origin", "Effect"],
-            shocks,
-        ));
-    }
+    table(
+        "Shocks",
+        "Chance that the shock happens, the window its start is drawn from, its median length, the chip \
+         origin it hits and what it does to their deliveries.",
+        &["Shock", "Chance", "Starts", "Months (median)", "Origin", "Effect"],
+        shocks,
+    )
+}
+
+/// Every budget line with its total and when its money arrives.
+fn budgets_table(s: &Scenario) -> AssumptionTable {
     let budgets = s
         .budgets()
         .iter()
@@ -213,13 +243,10 @@ pub fn assumption_tables(s: &Scenario) -> Vec<AssumptionTable> {
             ]
         })
         .collect::<Vec<_>>();
-    if !budgets.is_empty() {
-        tables.push(table(
-            "Budget lines",
-            "Everything each line will get (years after the horizon included) and when its money arrives.",
-            &["Line", "Total", "Appropriated"],
-            budgets,
-        ));
-    }
-    tables
+    table(
+        "Budget lines",
+        "Everything each line will get (years after the horizon included) and when its money arrives.",
+        &["Line", "Total", "Appropriated"],
+        budgets,
+    )
 }

@@ -83,11 +83,16 @@ fn tick_label(p: &SweepPoint) -> String {
     }
 }
 
-/// The description of the sweep chart.
-pub fn sweep_chart(d: &SweepChartData) -> Figure {
-    let (xs, numeric) = d.xs();
+/// A known, finite value.
+fn finite(v: Option<f64>) -> Option<f64> {
+    v.filter(|x| x.is_finite())
+}
+
+/// The x range: the values padded by 6% (a single value by half itself), or one slot
+/// per category.
+fn x_range(xs: &[f64], numeric: bool) -> (f64, f64) {
     let (lo, hi) = xs.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
-    let (min, max) = if !numeric {
+    if !numeric {
         (-0.5, xs.len() as f64 - 0.5)
     } else if hi > lo {
         let pad = (hi - lo) * 0.06;
@@ -95,7 +100,82 @@ pub fn sweep_chart(d: &SweepChartData) -> Figure {
     } else {
         let pad = if lo == 0.0 { 1.0 } else { lo.abs() * 0.5 };
         (lo - pad, hi + pad)
+    }
+}
+
+/// The P10-P90 spread, for the values whose P10 and P90 are both known (`order` is
+/// the points by x): a band through them, or a bar when only one value has it.
+fn spread_layers(d: &SweepChartData, xs: &[f64], order: &[usize]) -> Vec<Layer> {
+    let banded: Vec<usize> = order
+        .iter()
+        .copied()
+        .filter(|&i| finite(d.points[i].values[0]).and(finite(d.points[i].values[2])).is_some())
+        .collect();
+    let p10: Vec<f64> = banded.iter().map(|&i| d.points[i].values[0].unwrap_or(0.0)).collect();
+    let p90: Vec<f64> = banded.iter().map(|&i| d.points[i].values[2].unwrap_or(0.0)).collect();
+    let poly: Vec<(f64, f64)> = band_polygon(&p10, &p90, banded.len())
+        .into_iter()
+        .filter_map(|(k, v)| banded.get(k as usize).map(|&i| (xs[i], v)))
+        .collect();
+    if poly.len() >= 4 {
+        return vec![Layer::Polygon { points: poly, paint: CHIPS.alpha(0.16) }];
+    }
+    banded
+        .iter()
+        .map(|&i| {
+            let [a, _, b] = d.points[i].values;
+            let (a, b) = (a.unwrap_or(0.0), b.unwrap_or(0.0));
+            Layer::Path { points: vec![(xs[i], a), (xs[i], b)], paint: CHIPS.alpha(0.35), width: 24 }
+        })
+        .collect()
+}
+
+/// The reference line (where points have one), then the median: line, markers and a
+/// label above each marker, left out where it would touch the previous one.
+fn median_layers(d: &SweepChartData, xs: &[f64], order: &[usize], has_reference: bool) -> Vec<Layer> {
+    let sorted = |f: &dyn Fn(&SweepPoint) -> Option<f64>| -> Vec<(f64, f64)> {
+        order.iter().filter_map(|&i| finite(f(&d.points[i])).map(|v| (xs[i], v))).collect()
     };
+    let line = |pts: Vec<(f64, f64)>, color, width, dashed| Line {
+        points: Points::Xy(pts),
+        color,
+        width,
+        dashed,
+        off_scale: None,
+    };
+    let mut layers = Vec::new();
+    if has_reference {
+        layers.push(Layer::Line(line(sorted(&|p| p.reference), MUTED, 3, true)));
+    }
+    let med = sorted(&|p| p.values[1]);
+    layers.push(Layer::Line(line(med.clone(), CHIPS, LINE_WIDTH, false)));
+    let marks = vec![
+        Mark { radius: 10, paint: CHIPS.solid(), ring: None },
+        Mark { radius: 5, paint: WHITE.solid(), ring: None },
+    ];
+    layers.push(Layer::Marks { at: med.clone(), marks });
+    let unit = match d.scale {
+        SweepScale::Amount(unit) => unit,
+        SweepScale::Share => Unit::Pct,
+    };
+    let texts: Vec<Option<&String>> = order
+        .iter()
+        .filter(|&&i| finite(d.points[i].values[1]).is_some())
+        .map(|&i| d.points[i].median_text.as_ref())
+        .collect();
+    let at = med
+        .into_iter()
+        .zip(texts)
+        .map(|((xv, yv), text)| ((xv, yv), text.cloned().unwrap_or_else(|| unit.fmt(yv))))
+        .collect();
+    layers.push(Layer::PointLabels { at, lift: 18, min_gap: 12 });
+    layers
+}
+
+/// The description of the sweep chart.
+pub fn sweep_chart(d: &SweepChartData) -> Figure {
+    let (xs, numeric) = d.xs();
+    let (min, max) = x_range(&xs, numeric);
     let mut order: Vec<usize> = (0..xs.len()).collect();
     order.sort_by(|&a, &b| xs[a].total_cmp(&xs[b]));
     // A tick at every value; the renderer leaves out labels that would touch.
@@ -123,72 +203,14 @@ pub fn sweep_chart(d: &SweepChartData) -> Figure {
     if has_reference {
         legend.push(item(Swatch::Dashed(MUTED), &d.reference_label));
     }
-    let finite = |v: Option<f64>| v.filter(|x| x.is_finite());
     let top = d
         .points
         .iter()
         .flat_map(|p| p.values.iter().copied().chain([p.reference]))
         .filter_map(finite)
         .fold(0.0, f64::max);
-    let sorted = |f: &dyn Fn(&SweepPoint) -> Option<f64>| -> Vec<(f64, f64)> {
-        order.iter().filter_map(|&i| finite(f(&d.points[i])).map(|v| (xs[i], v))).collect()
-    };
-    // The band covers the values whose P10 and P90 are both known.
-    let banded: Vec<usize> = order
-        .iter()
-        .copied()
-        .filter(|&i| finite(d.points[i].values[0]).and(finite(d.points[i].values[2])).is_some())
-        .collect();
-    let p10: Vec<f64> = banded.iter().map(|&i| d.points[i].values[0].unwrap_or(0.0)).collect();
-    let p90: Vec<f64> = banded.iter().map(|&i| d.points[i].values[2].unwrap_or(0.0)).collect();
-    let poly: Vec<(f64, f64)> = band_polygon(&p10, &p90, banded.len())
-        .into_iter()
-        .filter_map(|(k, v)| banded.get(k as usize).map(|&i| (xs[i], v)))
-        .collect();
-    let mut layers = Vec::new();
-    if spread && poly.len() >= 4 {
-        layers.push(Layer::Polygon { points: poly, paint: CHIPS.alpha(0.16) });
-    } else if spread {
-        // One value: a P10-P90 bar instead of a band.
-        for &i in &banded {
-            let [a, _, b] = d.points[i].values;
-            let (a, b) = (a.unwrap_or(0.0), b.unwrap_or(0.0));
-            layers.push(Layer::Path { points: vec![(xs[i], a), (xs[i], b)], paint: CHIPS.alpha(0.35), width: 24 });
-        }
-    }
-    let line = |pts: Vec<(f64, f64)>, color, width, dashed| Line {
-        points: Points::Xy(pts),
-        color,
-        width,
-        dashed,
-        off_scale: None,
-    };
-    if has_reference {
-        layers.push(Layer::Line(line(sorted(&|p| p.reference), MUTED, 3, true)));
-    }
-    let med = sorted(&|p| p.values[1]);
-    layers.push(Layer::Line(line(med.clone(), CHIPS, LINE_WIDTH, false)));
-    let marks = vec![
-        Mark { radius: 10, paint: CHIPS.solid(), ring: None },
-        Mark { radius: 5, paint: WHITE.solid(), ring: None },
-    ];
-    layers.push(Layer::Marks { at: med.clone(), marks });
-    // The median above each marker, left out where it would touch the previous one.
-    let unit = match d.scale {
-        SweepScale::Amount(unit) => unit,
-        SweepScale::Share => Unit::Pct,
-    };
-    let texts: Vec<Option<&String>> = order
-        .iter()
-        .filter(|&&i| finite(d.points[i].values[1]).is_some())
-        .map(|&i| d.points[i].median_text.as_ref())
-        .collect();
-    let at = med
-        .into_iter()
-        .zip(texts)
-        .map(|((xv, yv), text)| ((xv, yv), text.cloned().unwrap_or_else(|| unit.fmt(yv))))
-        .collect();
-    layers.push(Layer::PointLabels { at, lift: 18, min_gap: 12 });
+    let mut layers = if spread { spread_layers(d, &xs, &order) } else { Vec::new() };
+    layers.extend(median_layers(d, &xs, &order, has_reference));
     let y = match d.scale {
         SweepScale::Amount(unit) => nice(if top > 0.0 { top * 1.08 } else { 1.0 }, &d.y_title, unit),
         SweepScale::Share => share(&d.y_title),

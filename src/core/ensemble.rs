@@ -3,6 +3,7 @@
 //! not depend on thread count, scheduling or how runs are split into shards.
 
 use super::run::{run_into, NoTrace, RunRecord, Workspace};
+use super::run_row::RunsLayout;
 use super::scenario::Scenario;
 use super::stats::Aggregate;
 use rayon::prelude::*;
@@ -84,7 +85,7 @@ pub enum EnsembleError {
 /// parallel (`add_run`, in run order within the chunk); `write_chunk` then gets the
 /// chunks one at a time in run order, whatever the thread count.
 pub trait RunSink: Sync {
-    /// Whether the sink wants the runs at all (false: no inputs recorded, no buffers).
+    /// Whether the sink wants the runs at all (false: no row buffers, no reordering).
     const ENABLED: bool = true;
     /// One chunk's rows, built by a worker.
     type Chunk: Send;
@@ -154,6 +155,32 @@ pub fn simulate_into<S: RunSink>(
     progress: &dyn Progress,
     sink: &S,
 ) -> Result<Aggregate, EnsembleError> {
+    simulate_with(scenario, seed, runs, threads, progress, sink, None)
+}
+
+/// `simulate` with uncertain input `pin.0` (in `run::drawn_inputs` order) taken at the
+/// value `pin.1` in every run, every other input drawn as usual: common random numbers
+/// for the swing of `buildout sensitivity` (D41).
+pub fn simulate_pinned(
+    scenario: &Scenario,
+    seed: u64,
+    runs: Range<u64>,
+    threads: Option<usize>,
+    progress: &dyn Progress,
+    pin: (usize, f64),
+) -> Result<Aggregate, EnsembleError> {
+    simulate_with(scenario, seed, runs, threads, progress, &NoSink, Some(pin))
+}
+
+fn simulate_with<S: RunSink>(
+    scenario: &Scenario,
+    seed: u64,
+    runs: Range<u64>,
+    threads: Option<usize>,
+    progress: &dyn Progress,
+    sink: &S,
+    pin: Option<(usize, f64)>,
+) -> Result<Aggregate, EnsembleError> {
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(t) = threads {
         builder = builder.num_threads(t);
@@ -164,6 +191,7 @@ pub fn simulate_into<S: RunSink>(
     if runs.is_empty() {
         return Ok(Aggregate::empty(scenario));
     }
+    let layout = RunsLayout::of(scenario);
     let first_chunk = runs.start / CHUNK_RUNS;
     let last_chunk = runs.end.div_ceil(CHUNK_RUNS);
     // One running aggregate per worker, chunks handed out from a shared counter: memory
@@ -179,7 +207,11 @@ pub fn simulate_into<S: RunSink>(
         for _ in 0..pool.current_num_threads() {
             scope.spawn(|_| {
                 let _guard = StopOnPanic(&stopped);
-                let mut ws = if S::ENABLED { Workspace::recording_inputs() } else { Workspace::default() };
+                // Inputs are always recorded: the sensitivity ranks them (D40).
+                let mut ws = match pin {
+                    Some((index, value)) => Workspace::pinning(index, value),
+                    None => Workspace::recording_inputs(),
+                };
                 let mut record = RunRecord::empty();
                 let mut agg = Aggregate::empty(scenario);
                 loop {
@@ -199,7 +231,7 @@ pub fn simulate_into<S: RunSink>(
                     let mut rows = S::ENABLED.then(|| sink.new_chunk());
                     for run in lo..hi {
                         run_into(scenario, seed, run, &mut ws, &mut NoTrace, &mut record);
-                        agg.add_run(scenario, &record);
+                        agg.add_run(scenario, &layout, run, ws.inputs(), &record);
                         if let Some(rows) = rows.as_mut() {
                             sink.add_run(rows, run, ws.inputs(), &record);
                         }

@@ -35,18 +35,25 @@ impl RunsLayout {
     pub fn column_names(&self) -> Vec<String> {
         let mut names = vec!["run".to_string()];
         names.extend(self.inputs.iter().map(DrawnInput::column_name));
-        names.extend(["operational", "compute_pflops", "month_50pct", "month_90pct"].map(String::from));
+        names.extend(self.numeric_outputs().into_iter().map(String::from));
+        names.push("limited_by".into());
+        names
+    }
+
+    /// The numeric output columns (every output but `limited_by`), in table order: the
+    /// outputs the sensitivity ranks inputs against (D40).
+    pub fn numeric_outputs(&self) -> Vec<&'static str> {
+        let mut names = vec!["operational", "compute_pflops", "month_50pct", "month_90pct"];
         if self.target {
-            names.push("target_met".into());
+            names.push("target_met");
         }
-        names.extend(["stranded_chip_months", "energy_twh_last_12_months"].map(String::from));
+        names.extend(["stranded_chip_months", "energy_twh_last_12_months"]);
         if self.capex {
-            names.push("capex_usd_at_horizon".into());
+            names.push("capex_usd_at_horizon");
         }
         if self.usd_per_pflops {
-            names.push("usd_per_pflops_year".into());
+            names.push("usd_per_pflops_year");
         }
-        names.push("limited_by".into());
         names
     }
 }
@@ -77,6 +84,27 @@ pub struct RunOutputs {
 }
 
 impl RunOutputs {
+    /// The numeric outputs in `layout.numeric_outputs()` order, as numbers that rank
+    /// as the outputs do: a month never reached is +infinity (later than any month),
+    /// the target met 1 and missed 0.
+    pub fn numeric(&self, layout: &RunsLayout) -> impl Iterator<Item = f64> {
+        let month = |m: Option<usize>| m.map_or(f64::INFINITY, |m| m as f64);
+        let met = self.target_met.map(|met| f64::from(u8::from(met)));
+        [
+            Some(self.operational),
+            Some(self.compute_pflops),
+            Some(month(self.month_50pct)),
+            Some(month(self.month_90pct)),
+            met.filter(|_| layout.target),
+            Some(self.stranded_chip_months),
+            Some(self.energy_twh_last_12_months),
+            Some(self.capex_usd_at_horizon).filter(|_| layout.capex),
+            Some(self.usd_per_pflops_year).filter(|_| layout.usd_per_pflops),
+        ]
+        .into_iter()
+        .flatten()
+    }
+
     /// The outputs of the run `record` holds.
     pub fn of(scenario: &Scenario, record: &RunRecord) -> RunOutputs {
         let horizon = record.months() - 1;

@@ -5,7 +5,9 @@
 use super::exceedance::{chosen_months, odds_at, table, Exceedance, TargetByMonth};
 use super::metrics::{series_count, Binding, Series};
 use super::run::RunRecord;
+use super::run_row::RunsLayout;
 use super::scenario::Scenario;
+use super::sensitivity::{RankSample, Sensitivity};
 use super::sketch::{PartsError, Sketch, SketchParts};
 use super::uncertainty::{mean_interval, order_statistic_ranks, wilson, Interval};
 
@@ -42,6 +44,8 @@ pub struct Aggregate {
     target_met_by_month: Vec<u64>,
     /// Runs limited by each constraint (`limiting_constraint`, `Binding::ALL` order).
     limited_by: [u64; Binding::COUNT],
+    /// The inputs and outputs of the first runs, for the sensitivity (D40).
+    ranks: RankSample,
 }
 
 /// The constraint that limits a run (D35): the binding state it is in for the most
@@ -162,6 +166,8 @@ pub struct AggregateParts {
     pub target_met_by_month: Vec<u64>,
     /// Runs limited by each constraint (`Binding::ALL` order).
     pub limited_by: [u64; Binding::COUNT],
+    /// The inputs and outputs of the first runs, in run order (D40).
+    pub ranks: RankSample,
 }
 
 impl Aggregate {
@@ -178,6 +184,7 @@ impl Aggregate {
             target_met: self.target_met,
             target_met_by_month: self.target_met_by_month.clone(),
             limited_by: self.limited_by,
+            ranks: self.ranks.clone(),
         }
     }
 
@@ -193,6 +200,11 @@ impl Aggregate {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        if !parts.ranks.is_consistent() {
+            return Err(PartsError::Shape(
+                "the sensitivity sample's rows are out of run order or of unequal width".into(),
+            ));
+        }
         Ok(Aggregate {
             runs: parts.runs,
             months: parts.months,
@@ -203,6 +215,7 @@ impl Aggregate {
             target_met: parts.target_met,
             target_met_by_month: parts.target_met_by_month,
             limited_by: parts.limited_by,
+            ranks: parts.ranks,
         })
     }
 
@@ -220,12 +233,15 @@ impl Aggregate {
             target_met: 0,
             target_met_by_month: if scenario.target().is_some() { vec![0; months] } else { Vec::new() },
             limited_by: [0; Binding::COUNT],
+            ranks: RankSample::for_layout(&RunsLayout::of(scenario)),
         }
     }
 
-    /// Adds one run.
-    pub fn add_run(&mut self, scenario: &Scenario, record: &RunRecord) {
+    /// Adds run `run`: its record and the uncertain inputs it drew (`drawn_inputs`
+    /// order; `layout` is `RunsLayout::of(scenario)`, built once by the caller).
+    pub fn add_run(&mut self, scenario: &Scenario, layout: &RunsLayout, run: u64, inputs: &[f64], record: &RunRecord) {
         self.runs += 1;
+        self.ranks.add(scenario, layout, run, inputs, record);
         for (cell, &v) in self.cells.iter_mut().zip(&record.values) {
             cell.add(v);
         }
@@ -278,6 +294,7 @@ impl Aggregate {
         for (a, b) in self.limited_by.iter_mut().zip(other.limited_by) {
             *a += b;
         }
+        self.ranks.merge(&other.ranks);
     }
 
     /// Sorts every buffered value in, so summaries and partial files read a settled state.
@@ -285,6 +302,7 @@ impl Aggregate {
         for sketch in self.cells.iter_mut().chain(&mut self.per_run) {
             sketch.flush();
         }
+        self.ranks.flush();
     }
 
     /// Whether this aggregate has the shape of `scenario`'s results.
@@ -294,6 +312,7 @@ impl Aggregate {
             && self.cells.len() == self.months * self.series
             && self.binding.len() == self.months
             && self.target_met_by_month.len() == if scenario.target().is_some() { self.months } else { 0 }
+            && self.ranks.width == RankSample::for_layout(&RunsLayout::of(scenario)).width
     }
 
     /// The sketch of one per-run quantity.
@@ -346,6 +365,7 @@ impl Aggregate {
             ci95: self.headline_ci(scenario),
         };
         let exceedance = self.exceedance(scenario);
+        let sensitivity = Sensitivity::of(&self.ranks, &RunsLayout::of(scenario));
         Summary {
             runs: self.runs,
             months: self.months,
@@ -354,6 +374,7 @@ impl Aggregate {
             binding_share,
             headline,
             exceedance,
+            sensitivity,
         }
     }
 
@@ -672,6 +693,8 @@ pub struct Summary {
     pub headline: Headline,
     /// Exceedance curves and the target met by month.
     pub exceedance: Exceedance,
+    /// Every input's rank correlation with every numeric output (D40).
+    pub sensitivity: Sensitivity,
 }
 
 impl Summary {

@@ -5,7 +5,6 @@ use super::allocate::arrives_before;
 use super::draws::{draws, uncertain_probability};
 use super::workspace::Workspace;
 use super::EventKind;
-use crate::core::dist::Dist;
 use crate::core::rng::{item_stream, StreamKind};
 use crate::core::scenario::{Scenario, ShockEffect};
 use rand::Rng;
@@ -46,6 +45,37 @@ impl Event {
     }
 }
 
+/// The uncertain inputs of one run as the engine takes them, in `drawn_inputs` order:
+/// records each (for runs.csv and the sensitivity) and swaps in a pinned one (D41).
+struct InputTape {
+    /// Position of the next uncertain input.
+    next: usize,
+    /// The input pinned, and its value.
+    pin: Option<(usize, f64)>,
+    /// Whether the workspace records the inputs.
+    record: bool,
+}
+
+impl InputTape {
+    /// The value the run uses for a drawn `value`: unchanged for a certain quantity;
+    /// for an uncertain one, the pinned value if it is the pinned input, else `value`.
+    #[inline]
+    fn take(&mut self, ws: &mut Workspace, uncertain: bool, value: f64) -> f64 {
+        if !uncertain {
+            return value;
+        }
+        let value = match self.pin {
+            Some((k, pinned)) if k == self.next => pinned,
+            _ => value,
+        };
+        self.next += 1;
+        if self.record {
+            ws.inputs.push(value);
+        }
+        value
+    }
+}
+
 /// One run in progress: the scenario it runs and the workspace holding its state.
 pub(super) struct Engine<'a> {
     pub(super) s: &'a Scenario,
@@ -65,27 +95,25 @@ impl<'a> Engine<'a> {
         for month in 1..=s.horizon_month {
             schedule(ws, f64::from(month), 0, Event::MonthTick);
         }
-        // runs.csv (D39): each uncertain input as drawn, where `drawn_inputs` lists it.
-        let record = ws.record_inputs;
+        // runs.csv (D39): each uncertain input as drawn, where `drawn_inputs` lists it;
+        // `take` also swaps in the value of a pinned input (D41). Every value is drawn
+        // first, so pinning one input leaves every other draw as it was.
+        let mut inputs = InputTape { next: 0, pin: ws.pin, record: ws.record_inputs };
         ws.inputs.clear();
-        let note = |ws: &mut Workspace, uncertain: bool, value: f64| {
-            if record && uncertain {
-                ws.inputs.push(value);
-            }
-        };
+        let flag = |happens: bool| f64::from(u8::from(happens));
         // Shared factors first: every item's delay may read them (9.1).
         for (f, factor) in s.factors.iter().enumerate() {
             let mut rng = item_stream(seed, run, StreamKind::Factor, &factor.name);
-            ws.factor_z[f] = rng.sample(StandardNormal);
-            note(ws, true, ws.factor_z[f]);
+            let z = rng.sample(StandardNormal);
+            ws.factor_z[f] = inputs.take(ws, true, z);
         }
         for (i, p) in s.power.iter().enumerate() {
             let mut rng = item_stream(seed, run, StreamKind::Power, &p.timing.stream_key);
             let happens = rng.gen::<f64>() < p.timing.probability;
             let delay = p.timing.draw_delay(&mut rng, &ws.factor_z);
+            let happens = inputs.take(ws, uncertain_probability(p.timing.probability), flag(happens)) > 0.5;
+            let delay = inputs.take(ws, draws(&p.timing.delay_months), delay);
             let time = (p.timing.planned_month + delay).max(0.0);
-            note(ws, uncertain_probability(p.timing.probability), f64::from(u8::from(happens)));
-            note(ws, draws(&p.timing.delay_months), delay);
             if happens {
                 schedule(ws, time, i, Event::PowerOnline(i as u32));
             }
@@ -94,17 +122,15 @@ impl<'a> Engine<'a> {
             let mut rng = item_stream(seed, run, StreamKind::Site, &site.timing.stream_key);
             let happens = rng.gen::<f64>() < site.timing.probability;
             let delay = site.timing.draw_delay(&mut rng, &ws.factor_z);
+            let install = site.install_months.sample(&mut rng).max(0.0);
+            // After the site's other draws; a fixed PUE draws nothing (9.6).
+            let pue = draws(&site.pue).then(|| site.pue.sample(&mut rng).max(1.0));
+            let happens = inputs.take(ws, uncertain_probability(site.timing.probability), flag(happens)) > 0.5;
+            let delay = inputs.take(ws, draws(&site.timing.delay_months), delay);
             let time = (site.timing.planned_month + delay).max(0.0);
-            ws.install_months[i] = site.install_months.sample(&mut rng).max(0.0);
-            if !matches!(site.pue, Dist::Fixed(_)) {
-                // After the site's other draws; a fixed PUE draws nothing (9.6).
-                ws.site_pue[i] = site.pue.sample(&mut rng).max(1.0);
-            }
-            if record {
-                note(ws, uncertain_probability(site.timing.probability), f64::from(u8::from(happens)));
-                note(ws, draws(&site.timing.delay_months), delay);
-                note(ws, draws(&site.install_months), ws.install_months[i]);
-                note(ws, draws(&site.pue), ws.site_pue[i]);
+            ws.install_months[i] = inputs.take(ws, draws(&site.install_months), install).max(0.0);
+            if let Some(pue) = pue {
+                ws.site_pue[i] = inputs.take(ws, true, pue).max(1.0);
             }
             if happens {
                 schedule(ws, time, i, Event::SiteReady(i as u32));
@@ -120,9 +146,9 @@ impl<'a> Engine<'a> {
             let mut rng = item_stream(seed, run, StreamKind::Delivery, &d.timing.stream_key);
             let happens = rng.gen::<f64>() < d.timing.probability;
             let delay = d.timing.draw_delay(&mut rng, &ws.factor_z);
+            let happens = inputs.take(ws, uncertain_probability(d.timing.probability), flag(happens)) > 0.5;
+            let delay = inputs.take(ws, draws(&d.timing.delay_months), delay);
             let time = (d.timing.planned_month + delay).max(0.0);
-            note(ws, uncertain_probability(d.timing.probability), f64::from(u8::from(happens)));
-            note(ws, draws(&d.timing.delay_months), delay);
             ws.probability_cancelled[i] = !happens;
             // A cancelled delivery still gets its event: it enters `cancelled` then (8.12).
             schedule(ws, time, i, Event::DeliveryArrival(i as u32));
@@ -139,11 +165,9 @@ impl<'a> Engine<'a> {
             let happens = rng.gen::<f64>() < shock.probability;
             let start = shock.earliest_month + rng.gen::<f64>() * (shock.latest_month - shock.earliest_month);
             let duration = shock.duration_months.sample(&mut rng).max(0.0);
-            if record {
-                note(ws, uncertain_probability(shock.probability), f64::from(u8::from(happens)));
-                note(ws, shock.latest_month > shock.earliest_month, start);
-                note(ws, draws(&shock.duration_months), duration);
-            }
+            let happens = inputs.take(ws, uncertain_probability(shock.probability), flag(happens)) > 0.5;
+            let start = inputs.take(ws, shock.latest_month > shock.earliest_month, start);
+            let duration = inputs.take(ws, draws(&shock.duration_months), duration).max(0.0);
             if happens {
                 ws.shock_window[i] = Some((start, start + duration));
                 schedule(ws, start, i, Event::ShockStart(i as u32));

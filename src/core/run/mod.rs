@@ -17,7 +17,7 @@ mod workspace;
 
 use super::metrics::{series_count, Binding, Series};
 use super::scenario::Scenario;
-pub use draws::{drawn_inputs, DrawnInput};
+pub use draws::{drawn_inputs, input_laws, DrawnInput, InputLaw};
 use engine::Engine;
 use workspace::reset_vec;
 pub use workspace::Workspace;

@@ -63,6 +63,13 @@ impl Workspace {
         Workspace { record_inputs: true, ..Workspace::default() }
     }
 
+    /// A workspace whose runs take uncertain input `index` (in `drawn_inputs` order) at
+    /// `value` instead of its draw, every other input drawn as usual (D41); the inputs
+    /// are recorded too.
+    pub fn pinning(index: usize, value: f64) -> Workspace {
+        Workspace { record_inputs: true, pin: Some((index, value)), ..Workspace::default() }
+    }
+
     /// The uncertain inputs the last run drew, one per `drawn_inputs` column (empty
     /// unless the workspace records them).
     pub fn inputs(&self) -> &[f64] {
@@ -76,6 +83,8 @@ pub struct Workspace {
     /// Whether `draw_and_schedule` records the run's uncertain inputs in `inputs`
     /// (`runs.csv`); off, the engine does no work for them.
     pub(super) record_inputs: bool,
+    /// The uncertain input pinned at a value, if any (`pinning`).
+    pub(super) pin: Option<(usize, f64)>,
     /// The last run's uncertain inputs, in `draws::drawn_inputs` order (when recorded).
     pub(super) inputs: Vec<f64>,
     pub(super) queue: EventQueue<Event>,

@@ -7,6 +7,7 @@
 use crate::core::ensemble::Shard;
 use crate::core::hash::{fnv1a64, FNV_OFFSET_BASIS};
 use crate::core::scenario::Scenario;
+use crate::core::sensitivity::RankSample;
 use crate::core::sketch::{Buckets, SketchParts};
 use crate::core::stats::{Aggregate, AggregateParts};
 use serde::{Deserialize, Serialize};
@@ -17,7 +18,7 @@ pub const PARTIAL_FILE: &str = "partial.json";
 /// The `format` tag of a partial file.
 pub const FORMAT: &str = "buildout-partial";
 /// Bumped whenever the layout of a partial file changes.
-pub const FORMAT_VERSION: u32 = 6;
+pub const FORMAT_VERSION: u32 = 7;
 
 /// What every partial file starts with; checked before the aggregate is read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -88,7 +89,17 @@ struct AggregateFile {
     target_met_by_month: Vec<u64>,
     /// Runs limited by each constraint (chips, power, space, money).
     limited_by: [u64; 4],
+    /// The sensitivity sample (format 7, D40): values per row, then one row per run
+    /// among the first 50,000, in run order.
+    sensitivity_width: usize,
+    sensitivity_rows: Vec<RankRowFile>,
 }
+
+/// One row of the sensitivity sample: the run index and its values, written as the
+/// shortest decimals that read back as the same f32 (`inf` for a month never
+/// reached), separated by spaces.
+#[derive(Serialize, Deserialize)]
+struct RankRowFile(u64, String);
 
 /// One quantity's sketch (`core::sketch::Sketch`).
 #[derive(Serialize, Deserialize)]
@@ -145,11 +156,14 @@ impl AggregateFile {
             target_met: p.target_met,
             target_met_by_month: p.target_met_by_month,
             limited_by: p.limited_by,
+            sensitivity_width: p.ranks.width,
+            sensitivity_rows: rank_rows(&p.ranks),
         }
     }
 
-    fn parts(self) -> AggregateParts {
-        AggregateParts {
+    fn parts(self) -> Result<AggregateParts, String> {
+        let ranks = rank_sample(self.sensitivity_width, &self.sensitivity_rows)?;
+        Ok(AggregateParts {
             runs: self.runs,
             months: self.months,
             series: self.series,
@@ -169,8 +183,42 @@ impl AggregateFile {
             target_met: self.target_met,
             target_met_by_month: self.target_met_by_month,
             limited_by: self.limited_by,
-        }
+            ranks,
+        })
     }
+}
+
+/// The sample's rows as the file writes them.
+fn rank_rows(sample: &RankSample) -> Vec<RankRowFile> {
+    let width = sample.width.max(1);
+    sample
+        .runs
+        .iter()
+        .zip(sample.values.chunks(width))
+        .map(|(&run, row)| RankRowFile(run, row.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(" ")))
+        .collect()
+}
+
+/// The sample the rows describe; an error names the first row that is not `width`
+/// numbers.
+fn rank_sample(width: usize, rows: &[RankRowFile]) -> Result<RankSample, String> {
+    let mut sample = RankSample { width, runs: Vec::with_capacity(rows.len()), values: Vec::new() };
+    for RankRowFile(run, text) in rows {
+        let before = sample.values.len();
+        for word in text.split_ascii_whitespace() {
+            let value: f32 =
+                word.parse().map_err(|_| format!("sensitivity row of run {run}: {word:?} is not a number"))?;
+            sample.values.push(value);
+        }
+        if sample.values.len() - before != width {
+            return Err(format!(
+                "sensitivity row of run {run} has {} values, not {width}",
+                sample.values.len() - before
+            ));
+        }
+        sample.runs.push(*run);
+    }
+    Ok(sample)
 }
 
 impl SketchFile {
@@ -262,7 +310,8 @@ pub fn read_partial(dir: &Path) -> Result<Partial, PartialError> {
         )));
     }
     let file: PartialFile = serde_json::from_str(&text).map_err(|e| format(e.to_string()))?;
-    let aggregate = Aggregate::from_parts(file.aggregate.parts()).map_err(|e| format(e.to_string()))?;
+    let parts = file.aggregate.parts().map_err(format)?;
+    let aggregate = Aggregate::from_parts(parts).map_err(|e| format(e.to_string()))?;
     Ok(Partial { header: file.header, aggregate })
 }
 

@@ -27,6 +27,9 @@ pub enum Command {
     Compare(CompareArgs),
     /// Run one scenario for each value of one key; write sweep.csv and a chart.
     Sweep(SweepArgs),
+    /// Pin each uncertain input at its P10, then its P90 (every other input as drawn);
+    /// write swing.csv and a swing chart of the change in each headline figure.
+    Sensitivity(SensitivityArgs),
     /// Combine the partial.json files of `run --shard` into the files one run writes.
     Merge(MergeArgs),
     /// Print the JSON Schema of the scenario format (as in schema/scenario.schema.json).
@@ -280,6 +283,31 @@ pub struct SweepArgs {
     /// The Monte Carlo options shared by `run`, `compare` and `sweep`.
     #[command(flatten)]
     pub options: SimOptions,
+}
+
+/// Options of `sensitivity`.
+#[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// The headline figure the swing chart draws (swing.csv has them all); the same
+    /// names as `sweep --metric`.
+    #[arg(long, value_name = "FIGURE", default_value = "operational_at_horizon")]
+    pub metric: String,
+    /// The Monte Carlo options shared by `run`, `compare` and `sweep`; here `--runs` is
+    /// per pinned input and defaults to 1,000 (2 x inputs + 1 Monte Carlos are run).
+    #[command(flatten)]
+    pub options: SimOptions,
+}
+
+impl SensitivityArgs {
+    /// The output folder: `--out`, else `output/sensitivity-<stem>`.
+    pub fn out(&self) -> PathBuf {
+        self.options
+            .out
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("output").join(format!("sensitivity-{}", stem_of(&self.scenario))))
+    }
 }
 
 impl SweepArgs {

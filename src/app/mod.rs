@@ -1,7 +1,7 @@
 //! The one place where core and edges meet: each command is wired here from the core
 //! (simulation, statistics) and the edges (scenario files, tables, charts, pages, output
 //! folders). `run.rs` runs one scenario and writes its files, `merge.rs` combines shards,
-//! `studies.rs` runs `compare` and `sweep`.
+//! `studies.rs` runs `compare`, `sweep` and `sensitivity`.
 
 mod merge;
 mod run;
@@ -9,7 +9,7 @@ mod studies;
 
 pub use merge::merge;
 pub use run::{run, RunOutcome};
-pub use studies::{compare, sweep};
+pub use studies::{compare, sensitivity, sweep};
 
 use crate::cli::{ChartFormats, Cli, Command};
 use crate::error::AppError;
@@ -30,6 +30,7 @@ pub fn run_cli(cli: Cli) -> Result<(), AppError> {
         Command::Validate(args) => validate(&args.scenario),
         Command::Compare(args) => compare(&args).map(|_| ()),
         Command::Sweep(args) => sweep(&args).map(|_| ()),
+        Command::Sensitivity(args) => sensitivity(&args).map(|_| ()),
         Command::Merge(args) => merge(&args).map(|_| ()),
         Command::Schema => {
             print!("{}", crate::io::scenario::reference::render_schema());

@@ -20,6 +20,7 @@ use crate::io::tables::exceedance::render_exceedance;
 use crate::io::tables::headline::render_headline;
 use crate::io::tables::partial::{render_partial, scenario_hash, Partial, PartialHeader, PARTIAL_FILE};
 use crate::io::tables::runs::{RunsWriter, RUNS_FILE};
+use crate::io::tables::sensitivity::render_sensitivity;
 use std::path::{Path, PathBuf};
 
 /// The finished result of `run`, for callers that want the numbers.
@@ -145,7 +146,7 @@ pub(crate) fn file_name_of(path: &Path) -> String {
 }
 
 /// Renders and writes every file of a finished Monte Carlo: summary.csv, headline.json,
-/// exceedance.csv,
+/// exceedance.csv, sensitivity.csv,
 /// the charts in the chosen formats and report.html. `run` and `merge` both call it, so
 /// a merged result is byte for byte what one machine writes.
 pub(crate) fn write_outputs(
@@ -161,6 +162,7 @@ pub(crate) fn write_outputs(
     staged.write("summary.csv", summary_csv.as_bytes())?;
     staged.write("headline.json", headline.as_bytes())?;
     staged.write("exceedance.csv", render_exceedance(scenario, summary).as_bytes())?;
+    staged.write("sensitivity.csv", render_sensitivity(scenario, summary).as_bytes())?;
     if files.charts != ChartFormats::None || files.report {
         let data = chart_data(scenario, summary, seed, &files.scenario_file);
         let mut svgs = Vec::new();

@@ -1,5 +1,5 @@
-//! `buildout compare` and `buildout sweep`: several ensembles with common random numbers,
-//! then their tables, charts and page.
+//! `buildout compare`, `buildout sweep` and `buildout sensitivity`: several ensembles
+//! with common random numbers, then their tables, charts and page.
 
 use super::{formats, write_chart, STOP};
 use crate::cli::ChartFormats;
@@ -165,6 +165,48 @@ pub fn sweep(args: &crate::cli::SweepArgs) -> Result<PathBuf, AppError> {
         }
         text.push_str(&format!("written to {}\n", out.display()));
         print!("{text}");
+    }
+    Ok(out)
+}
+
+/// Runs per pinned input of `sensitivity` unless `--runs` says otherwise.
+pub const SWING_RUNS: u64 = 1_000;
+
+/// `buildout sensitivity`: the unpinned Monte Carlo and one per input pinned at its P10
+/// and its P90 (common random numbers), then swing.csv and the swing chart (D41).
+pub fn sensitivity(args: &crate::cli::SensitivityArgs) -> Result<PathBuf, AppError> {
+    use crate::io::studies::swing::*;
+    let o = &args.options;
+    o.check()?;
+    let metric = crate::io::studies::sweep::sweep_metric(&args.metric).map_err(AppError::Usage)?;
+    let loaded = load_file(&args.scenario)?;
+    if !o.quiet {
+        eprint!("{}", loaded.warnings);
+    }
+    let scenario = &loaded.scenario;
+    let runs = o.runs.unwrap_or(SWING_RUNS);
+    let seed = o.seed.unwrap_or(scenario.default_seed());
+    let inputs = crate::core::run::drawn_inputs(scenario).len() as u64;
+    let staged = StagedDir::new(&args.out())?;
+    let progress = RunProgress::new(runs * (2 * inputs + 1), o.quiet, &STOP);
+    progress.set_message(format!("{}: {} inputs x P10/P90", scenario.name(), inputs));
+    let swing = crate::core::swing::swing(scenario, seed, runs, o.threads, &progress);
+    progress.finish();
+    let swing = swing?;
+    staged.write("swing.csv", render_swing_csv(&swing).as_bytes())?;
+    let file = args.scenario.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let data = swing_chart_data(scenario, &swing, metric, seed, &file);
+    if !data.tornado.bars.is_empty() {
+        for &(format, ext) in formats(o.charts) {
+            let bytes = crate::io::chart::render_swing_chart(&data, format)
+                .map_err(|e| AppError::Engine(format!("chart swing: {e}")))?;
+            staged.write(&format!("swing.{ext}"), &bytes)?;
+        }
+    }
+    let out = staged.commit()?;
+    if !o.quiet {
+        print!("{}", console_swing(scenario, &swing, metric, 12));
+        println!("written to {}", out.display());
     }
     Ok(out)
 }

@@ -65,6 +65,7 @@ pub fn chart_data(scenario: &Scenario, summary: &Summary, seed: u64, scenario_fi
         exceedance_levels: summary.exceedance.operational.levels.clone(),
         exceedance: exceedance_curves(scenario, summary),
         target_met_share: summary.exceedance.target.as_ref().map(|t| t.runs_met.iter().map(|&k| share(k)).collect()),
+        sensitivity: super::sensitivity::sensitivity_bars(scenario, summary),
     }
 }
 
@@ -299,6 +300,7 @@ pub fn report_data(scenario: &Scenario, summary: &Summary) -> ReportData {
         headline_rows: headline_rows(scenario, summary),
         binding_text: binding_text(scenario, summary),
         odds_text: odds_text(scenario, summary),
+        what_matters: super::sensitivity::what_matters(scenario, summary),
         assumptions: super::assumptions::assumption_tables(scenario),
     }
 }

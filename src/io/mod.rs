@@ -10,5 +10,6 @@ pub mod output;
 pub mod page;
 pub mod progress;
 pub mod scenario;
+pub mod sensitivity;
 pub mod studies;
 pub mod tables;

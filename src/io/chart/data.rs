@@ -1,4 +1,4 @@
-//! The per-month series the six run charts show ([`ChartData`]), and moving them onto
+//! The per-month series the run charts show ([`ChartData`]), and moving them onto
 //! a later calendar axis for `compare`.
 
 /// Percentile bands of one series over months 0..=H (all vectors the same length as ChartData::dates).
@@ -82,6 +82,20 @@ pub struct ChartData {
     /// Share of runs with at least the target's chips operational, per month (D37),
     /// when a target is set.
     pub target_met_share: Option<Vec<f64>>,
+    /// The inputs that matter most for chips operational at the horizon (D40).
+    pub sensitivity: SensitivityBars,
+}
+
+/// The `tornado` chart's bars: the inputs with the largest rank correlation with chips
+/// operational at the horizon, largest first (empty: no input varied).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SensitivityBars {
+    /// The horizon's date, "2031-12".
+    pub at: String,
+    /// Runs the correlations come from.
+    pub runs: usize,
+    /// (input as a reader names it, Spearman's rho), largest |rho| first.
+    pub bars: Vec<(String, f64)>,
 }
 
 /// `v` moved `off` months later and padded with NaN to `total` months.
@@ -141,6 +155,7 @@ impl ChartData {
             exceedance_levels,
             exceedance,
             target_met_share,
+            sensitivity,
         } = self;
         ChartData {
             scenario_name: scenario_name.clone(),
@@ -174,6 +189,8 @@ impl ChartData {
             exceedance_levels: exceedance_levels.clone(),
             exceedance: exceedance.clone(),
             target_met_share: target_met_share.as_ref().map(|v| shift(v, off, total)),
+            // Correlations, not months.
+            sensitivity: sensitivity.clone(),
         }
     }
 }

@@ -45,6 +45,7 @@ fn panel(o: &mut String, i: usize, p: &Panel) {
     let scale = match p.y.scale {
         YScale::Nice(m) => format!("nice up to {}", num(m)),
         YScale::Share => "0-100%".to_string(),
+        YScale::Rows(n) => format!("{} rows", num(n)),
     };
     let x = if p.show_x { "" } else { ", x labels hidden" };
     line(o, 0, &format!("panel {i}: y {:?} {:?}, {scale}{x}", p.y.title, p.y.unit));

@@ -1,7 +1,7 @@
 //! An example [`ChartData`] with realistic numbers, for inspecting the charts and for
 //! tests.
 
-use super::data::{Band, ChartData};
+use super::data::{Band, ChartData, SensitivityBars};
 
 fn logistic(t: f64, mid: f64, width: f64) -> f64 {
     1.0 / (1.0 + (-(t - mid) / width).exp())
@@ -95,6 +95,21 @@ pub fn sample_data() -> ChartData {
             })
             .collect(),
         target_met_share: Some(t.iter().map(|&m| logistic(m, 57.0, 3.0) * 0.8).collect()),
+        sensitivity: SensitivityBars {
+            at: dates[dates.len() - 1].clone(),
+            runs: 10_000,
+            bars: [
+                ("Capital substation 2: delay (grid addition)", -0.46),
+                ("transformer supply (shared factor)", -0.38),
+                ("Naver lot 1: happens (delivery)", 0.31),
+                ("Export pause: duration (shock)", -0.22),
+                ("Ulsan AI campus: delay (site)", -0.15),
+                ("Ulsan AI campus: PUE (site)", -0.04),
+            ]
+            .into_iter()
+            .map(|(l, r)| (l.to_string(), r))
+            .collect(),
+        },
     }
 }
 

@@ -5,6 +5,7 @@
 //! - `run_charts`: the five charts of a run, from [`ChartData`] (`data`).
 //! - `compare_charts`: the overlays of `compare`, from [`CompareData`].
 //! - `sweep_chart`: the chart of `sweep`, from [`SweepChartData`].
+//! - `tornado`: the run's `tornado` chart and the `swing` chart of `sensitivity`.
 //! - `spec`: the description types; `dump`: their text form for snapshot tests.
 //! - `render`, `font` (embedded DejaVu Sans and glyph metrics), `png` (deterministic
 //!   encoder), `palette` (Okabe-Ito colours), `fixture` (example data).
@@ -21,14 +22,16 @@ mod render;
 mod run_charts;
 pub mod spec;
 mod sweep_chart;
+mod tornado;
 
 pub use compare_charts::{compare_chart, compare_data, CompareData, CompareKind, CompareScenario};
-pub use data::{Band, ChartData};
+pub use data::{Band, ChartData, SensitivityBars};
 pub use dump::dump;
 pub use fixture::sample_data;
 pub use render::{ensure_fonts, render};
 pub use run_charts::{run_chart, ChartKind};
 pub use sweep_chart::{sweep_chart, SweepChartData, SweepPoint, SweepScale};
+pub use tornado::{swing_chart, SwingChartData, Tornado, TornadoBar, TORNADO_BARS};
 
 /// Width of every chart in pixels (PNG) or user units (SVG).
 pub const WIDTH: u32 = 1600;
@@ -92,4 +95,12 @@ pub fn render_sweep_chart(data: &SweepChartData, format: ChartFormat) -> Result<
         return Err(ChartError::Data("no swept values to chart".into()));
     }
     render(&sweep_chart(data), format)
+}
+
+/// Render the swing chart of `buildout sensitivity` (`swing.png` / `swing.svg`).
+pub fn render_swing_chart(data: &SwingChartData, format: ChartFormat) -> Result<Vec<u8>, ChartError> {
+    if data.tornado.bars.is_empty() {
+        return Err(ChartError::Data("no uncertain inputs to chart".into()));
+    }
+    render(&swing_chart(data), format)
 }

@@ -28,11 +28,13 @@ pub enum ChartKind {
     Exceedance,
     /// The chance that the target is met, month by month (only with a target).
     Target,
+    /// The inputs most correlated with chips operational at the horizon (D40).
+    Tornado,
 }
 
 impl ChartKind {
     /// Every chart, in report order.
-    pub const ALL: [ChartKind; 8] = [
+    pub const ALL: [ChartKind; 9] = [
         ChartKind::Capacity,
         ChartKind::Power,
         ChartKind::Constraints,
@@ -41,16 +43,21 @@ impl ChartKind {
         ChartKind::Energy,
         ChartKind::Exceedance,
         ChartKind::Target,
+        ChartKind::Tornado,
     ];
 
     /// Whether a run with this data has the chart: the target chart only where a
-    /// target is set, every other chart always.
+    /// target is set, the tornado only where some input varied, every other chart always.
     pub fn applies(self, d: &ChartData) -> bool {
-        self != ChartKind::Target || (d.target.is_some() && d.target_met_share.is_some())
+        match self {
+            ChartKind::Target => d.target.is_some() && d.target_met_share.is_some(),
+            ChartKind::Tornado => !d.sensitivity.bars.is_empty(),
+            _ => true,
+        }
     }
 
     /// File stem of the chart: `capacity`, `power`, `constraints`, `dependency`,
-    /// `stranded`, `energy`, `exceedance`, `target`.
+    /// `stranded`, `energy`, `exceedance`, `target`, `tornado`.
     pub fn file_stem(self) -> &'static str {
         match self {
             ChartKind::Capacity => "capacity",
@@ -61,6 +68,7 @@ impl ChartKind {
             ChartKind::Energy => "energy",
             ChartKind::Exceedance => "exceedance",
             ChartKind::Target => "target",
+            ChartKind::Tornado => "tornado",
         }
     }
 
@@ -71,6 +79,7 @@ impl ChartKind {
             ChartKind::Dependency => "Areas: median share; line: median, shading P10\u{2013}P90",
             ChartKind::Exceedance => "Each line: share of runs with at least X chips operational at that date",
             ChartKind::Target => "Line: share of runs at or above the target that month",
+            ChartKind::Tornado => "Bars: rank correlation across runs; 0 = no association",
             ChartKind::Stranded => "Median, P10\u{2013}P90 shaded; by cause: means (they add up)",
             _ => "Lines: median of runs; shading: P10\u{2013}P90 across runs",
         }
@@ -87,6 +96,7 @@ impl ChartKind {
             ChartKind::Energy => "Energy use and what the buildout costs",
             ChartKind::Exceedance => "Chance of at least X operational chips, by date",
             ChartKind::Target => "Chance that the target is met, month by month",
+            ChartKind::Tornado => "Which uncertain inputs matter most",
         }
     }
 }
@@ -103,6 +113,7 @@ pub fn run_chart(kind: ChartKind, d: &ChartData) -> Figure {
         ChartKind::Energy => (months, energy(d)),
         ChartKind::Exceedance => super::odds_charts::exceedance(d),
         ChartKind::Target => (months.clone(), super::odds_charts::target(d, &months)),
+        ChartKind::Tornado => super::tornado::sensitivity_tornado(d),
     };
     let subtitle =
         format!("{} \u{00b7} {} runs \u{00b7} seed {}", d.scenario_name, group_thousands(&d.runs.to_string()), d.seed);

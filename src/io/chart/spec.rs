@@ -244,6 +244,9 @@ pub enum YScale {
     Nice(f64),
     /// 0-100 % in steps of 25 %.
     Share,
+    /// Rows of a bar chart, 0 to this many, with no ticks or grid lines (the bars are
+    /// named in the panel).
+    Rows(f64),
 }
 
 /// How axis values are written.
@@ -259,6 +262,8 @@ pub enum Unit {
     Usd,
     /// Terawatt-hours, at most two decimals.
     Twh,
+    /// A plain ratio such as a correlation, at most two decimals.
+    Ratio,
 }
 
 impl Unit {
@@ -267,7 +272,7 @@ impl Unit {
         match self {
             Unit::Count => format_compact(v),
             Unit::Mw => format_thousands(v),
-            Unit::Twh => trim_decimals(v, 2),
+            Unit::Twh | Unit::Ratio => trim_decimals(v, 2),
             Unit::Pct => {
                 let p = v * 100.0;
                 let decimals = if p == 0.0 || p.abs() >= 1.0 {

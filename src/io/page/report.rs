@@ -27,6 +27,8 @@ pub struct ReportData {
     /// Paragraph on chances (exceedance, the target by month) and Monte Carlo error
     /// (plain text; empty for none).
     pub odds_text: String,
+    /// The "What matters most" sentences (D40), one paragraph each (plain text).
+    pub what_matters: Vec<String>,
     /// The scenario's main assumptions, as tables after the charts.
     pub assumptions: Vec<AssumptionTable>,
 }
@@ -141,11 +143,26 @@ pub fn render_report(data: &ChartData, report: &ReportData, charts: &[(ChartKind
         h.push_str(&format!("<p class=\"odds\">{}</p>\n", escape_html(report.odds_text.trim())));
     }
 
-    h.push_str("<h2>Charts</h2>\n");
-    for (kind, svg) in charts {
+    let figure = |h: &mut String, kind: ChartKind, svg: &str| {
         h.push_str(&format!("<figure class=\"chart\" id=\"chart-{}\">\n", kind.file_stem()));
         h.push_str(&inline_svg(svg, kind.title()));
         h.push_str(&format!("<figcaption>Figure: {}.</figcaption>\n</figure>\n", escape_html(kind.title())));
+    };
+    if !report.what_matters.is_empty() {
+        h.push_str("<h2>What matters most</h2>\n");
+        for para in &report.what_matters {
+            h.push_str(&format!("<p class=\"matters\">{}</p>\n", escape_html(para.trim())));
+        }
+        for (kind, svg) in charts.iter().filter(|(k, _)| *k == ChartKind::Tornado) {
+            figure(&mut h, *kind, svg);
+        }
+    }
+
+    h.push_str("<h2>Charts</h2>\n");
+    for (kind, svg) in charts {
+        if *kind != ChartKind::Tornado || report.what_matters.is_empty() {
+            figure(&mut h, *kind, svg);
+        }
     }
 
     if !report.assumptions.is_empty() {
@@ -232,6 +249,13 @@ pub fn sample_report() -> ReportData {
                     chips by 2031-12. The target of 260,000 chips operational by 2030-12 is met in 69% of runs \
                     (95% CI 68-70%); at least half of the runs have them from 2030-08."
             .to_string(),
+        what_matters: vec![
+            "The delay of the grid addition \u{201c}Capital substation 2\u{201d} explains more of the 2031-12 \
+             outcome (chips operational) than any other input (rank correlation \u{2212}0.46); next come the \
+             shared factor \u{201c}transformer supply\u{201d} (\u{2212}0.38) and whether the delivery \
+             \u{201c}Naver lot 1\u{201d} happens (+0.31)."
+                .to_string(),
+        ],
         assumptions: vec![AssumptionTable {
             title: "Sites".to_string(),
             caption: "IT capacity and ready date of each site.".to_string(),

@@ -9,3 +9,4 @@ pub mod exceedance;
 pub mod headline;
 pub mod partial;
 pub mod runs;
+pub mod sensitivity;

@@ -341,6 +341,7 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
         let ya = match panel.y.scale {
             YScale::Nice(max) => YTicks::nice(max, area.dim_in_pixel().1, panel.show_x),
             YScale::Share => YTicks::share(),
+            YScale::Rows(rows) => YTicks { max: rows.max(1.0), ticks: Vec::new() },
         };
         let mut c = self.axes(area, &ya, &panel.y.title, panel.y.unit, panel.show_x)?;
         let mut state = PanelState::default();

@@ -1,5 +1,5 @@
 //! Chart descriptions as text snapshots: the six run charts on the example fixture, a
-//! compare overlay and the sweep chart. A changed chart is a readable diff against the
+//! compare overlay, the sweep chart and the swing chart. A changed chart is a readable diff against the
 //! files in `tests/snapshots/charts/`; rerun with `BUILDOUT_UPDATE_SNAPSHOTS=1` to accept
 //! it (and say why in the commit).
 
@@ -7,7 +7,7 @@ use crate::support::repo;
 use buildout::io::chart::spec::Unit;
 use buildout::io::chart::{
     compare_chart, dump, run_chart, sample_data, sweep_chart, ChartKind, CompareData, CompareKind, CompareScenario,
-    SweepChartData, SweepPoint, SweepScale,
+    SweepChartData, SweepPoint, SweepScale, SwingChartData, Tornado, TornadoBar,
 };
 
 /// Compares `text` with the committed snapshot `name`, or writes it when updating.
@@ -129,4 +129,32 @@ fn a_small_domestic_share_gets_a_zoomed_panel() {
     };
     assert!(with_share(0.004).contains("Domestic share, zoomed (%)"));
     assert!(!with_share(0.4).contains("Domestic share, zoomed (%)"));
+}
+
+#[test]
+fn swing_chart_of_three_inputs() {
+    use buildout::io::chart::palette::{CHIPS, FACILITY};
+    let bar = |label: &str, lo: f64, hi: f64| TornadoBar {
+        label: label.into(),
+        segments: vec![(lo, FACILITY), (hi, CHIPS)],
+        value_text: format!("{lo} / {hi}"),
+    };
+    let d = SwingChartData {
+        scenario_name: "Korea 260k sovereign compute".into(),
+        scenario_file: "korea-260k.toml".into(),
+        runs: 1000,
+        seed: 42,
+        figure: "chips operational at 2031-12".into(),
+        tornado: Tornado {
+            x_title: "Change in the median, from 221,410".into(),
+            unit: Unit::Count,
+            bars: vec![
+                bar("NACC: happens (site)", -26_000.0, 1_100.0),
+                bar("Capital substation 2: delay (grid)", 9_000.0, -12_000.0),
+                bar("transformer supply (shared factor)", 4_000.0, -3_500.0),
+            ],
+            legend: vec![(FACILITY, "Input at its P10".into()), (CHIPS, "Input at its P90".into())],
+        },
+    };
+    check("swing", &dump(&buildout::io::chart::swing_chart(&d)));
 }

@@ -6,6 +6,7 @@ use super::exceedance::{chosen_months, odds_at, table, Exceedance, TargetByMonth
 use super::metrics::{series_count, Binding, Series};
 use super::run::RunRecord;
 use super::scenario::Scenario;
+use super::scope::{ScopeAggregate, ScopeParts, ScopeSummary};
 use super::sketch::{PartsError, Sketch, SketchParts};
 use super::uncertainty::{mean_interval, order_statistic_ranks, wilson, Interval};
 
@@ -42,6 +43,8 @@ pub struct Aggregate {
     target_met_by_month: Vec<u64>,
     /// Runs limited by each constraint (`limiting_constraint`, `Binding::ALL` order).
     limited_by: [u64; Binding::COUNT],
+    /// Per region and owner (D50-D53).
+    scope: ScopeAggregate,
 }
 
 /// The constraint that limits a run (D35): the binding state it is in for the most
@@ -162,6 +165,8 @@ pub struct AggregateParts {
     pub target_met_by_month: Vec<u64>,
     /// Runs limited by each constraint (`Binding::ALL` order).
     pub limited_by: [u64; Binding::COUNT],
+    /// The per-region and per-owner statistics.
+    pub scope: ScopeParts,
 }
 
 impl Aggregate {
@@ -178,6 +183,7 @@ impl Aggregate {
             target_met: self.target_met,
             target_met_by_month: self.target_met_by_month.clone(),
             limited_by: self.limited_by,
+            scope: self.scope.parts(),
         }
     }
 
@@ -203,6 +209,7 @@ impl Aggregate {
             target_met: parts.target_met,
             target_met_by_month: parts.target_met_by_month,
             limited_by: parts.limited_by,
+            scope: ScopeAggregate::from_parts(parts.scope)?,
         })
     }
 
@@ -220,6 +227,7 @@ impl Aggregate {
             target_met: 0,
             target_met_by_month: if scenario.target().is_some() { vec![0; months] } else { Vec::new() },
             limited_by: [0; Binding::COUNT],
+            scope: ScopeAggregate::empty(scenario, months),
         }
     }
 
@@ -246,6 +254,7 @@ impl Aggregate {
             }
         }
         self.limited_by[limiting_constraint(record).index()] += 1;
+        self.scope.add(&record.scoped);
     }
 
     /// Adds every run of `other` (which must come from the same scenario).
@@ -278,6 +287,7 @@ impl Aggregate {
         for (a, b) in self.limited_by.iter_mut().zip(other.limited_by) {
             *a += b;
         }
+        self.scope.merge(&other.scope);
     }
 
     /// Sorts every buffered value in, so summaries and partial files read a settled state.
@@ -285,6 +295,7 @@ impl Aggregate {
         for sketch in self.cells.iter_mut().chain(&mut self.per_run) {
             sketch.flush();
         }
+        self.scope.flush();
     }
 
     /// Whether this aggregate has the shape of `scenario`'s results.
@@ -294,6 +305,7 @@ impl Aggregate {
             && self.cells.len() == self.months * self.series
             && self.binding.len() == self.months
             && self.target_met_by_month.len() == if scenario.target().is_some() { self.months } else { 0 }
+            && self.scope.fits(scenario, self.months)
     }
 
     /// The sketch of one per-run quantity.
@@ -354,6 +366,7 @@ impl Aggregate {
             binding_share,
             headline,
             exceedance,
+            scope: self.scope.summarize(self.runs),
         }
     }
 
@@ -414,7 +427,7 @@ pub struct Stats {
 }
 
 impl Stats {
-    fn of(sketch: &Sketch) -> Stats {
+    pub(crate) fn of(sketch: &Sketch) -> Stats {
         let mut percentiles = [0.0; 7];
         for (p, q) in percentiles.iter_mut().zip(PERCENTILES) {
             *p = sketch.percentile(q).unwrap_or(0.0);
@@ -672,6 +685,8 @@ pub struct Summary {
     pub headline: Headline,
     /// Exceedance curves and the target met by month.
     pub exceedance: Exceedance,
+    /// Per region and owner (by_region.csv, by_owner.csv).
+    pub scope: ScopeSummary,
 }
 
 impl Summary {
@@ -722,7 +737,7 @@ mod tests {
         for m in due..states.len() {
             values[m * series + Series::Delivered.index()] = 1.0;
         }
-        RunRecord { series_per_month: series, values, binding: states.to_vec() }
+        RunRecord { series_per_month: series, values, binding: states.to_vec(), scoped: Default::default() }
     }
 
     #[test]

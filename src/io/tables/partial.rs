@@ -7,6 +7,7 @@
 use crate::core::ensemble::Shard;
 use crate::core::hash::{fnv1a64, FNV_OFFSET_BASIS};
 use crate::core::scenario::Scenario;
+use crate::core::scope::ScopeParts;
 use crate::core::sketch::{Buckets, SketchParts};
 use crate::core::stats::{Aggregate, AggregateParts};
 use serde::{Deserialize, Serialize};
@@ -17,7 +18,7 @@ pub const PARTIAL_FILE: &str = "partial.json";
 /// The `format` tag of a partial file.
 pub const FORMAT: &str = "buildout-partial";
 /// Bumped whenever the layout of a partial file changes.
-pub const FORMAT_VERSION: u32 = 6;
+pub const FORMAT_VERSION: u32 = 7;
 
 /// What every partial file starts with; checked before the aggregate is read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -88,6 +89,21 @@ struct AggregateFile {
     target_met_by_month: Vec<u64>,
     /// Runs limited by each constraint (chips, power, space, money).
     limited_by: [u64; 4],
+    /// Per region and owner (format 7, D50-D53).
+    scope: ScopeFile,
+}
+
+/// `scope`: the per-region and per-owner statistics (`core::scope::ScopeAggregate`).
+#[derive(Serialize, Deserialize)]
+struct ScopeFile {
+    /// Regions recorded (0 for a one-region scenario).
+    regions: usize,
+    /// Owners recorded (0 for a one-owner scenario).
+    owners: usize,
+    /// One sketch per (month, scoped value), month-major.
+    cells: Vec<SketchFile>,
+    /// Per (month, region), runs in each binding state (chips, power, space, money).
+    binding: Vec<Vec<u64>>,
 }
 
 /// One quantity's sketch (`core::sketch::Sketch`).
@@ -145,6 +161,12 @@ impl AggregateFile {
             target_met: p.target_met,
             target_met_by_month: p.target_met_by_month,
             limited_by: p.limited_by,
+            scope: ScopeFile {
+                regions: p.scope.regions,
+                owners: p.scope.owners,
+                cells: p.scope.cells.into_iter().map(SketchFile::of).collect(),
+                binding: p.scope.binding,
+            },
         }
     }
 
@@ -169,6 +191,12 @@ impl AggregateFile {
             target_met: self.target_met,
             target_met_by_month: self.target_met_by_month,
             limited_by: self.limited_by,
+            scope: ScopeParts {
+                regions: self.scope.regions,
+                owners: self.scope.owners,
+                cells: self.scope.cells.into_iter().map(SketchFile::parts).collect(),
+                binding: self.scope.binding,
+            },
         }
     }
 }

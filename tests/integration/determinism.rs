@@ -38,7 +38,8 @@ fn one_and_four_threads_write_identical_bytes() {
     let mut expected: Vec<String> = charts.iter().flat_map(|c| [format!("{c}.png"), format!("{c}.svg")]).collect();
     // korea-260k has four regions and several owners: by_region.csv and by_owner.csv too.
     expected.extend(
-        ["by_owner.csv", "by_region.csv", "exceedance.csv", "headline.json", "report.html", "summary.csv"].map(String::from),
+        ["by_owner.csv", "by_region.csv", "exceedance.csv", "headline.json", "report.html", "summary.csv"]
+            .map(String::from),
     );
     expected.sort();
     assert_eq!(files, expected);

@@ -300,7 +300,9 @@ fn check_scopes(s: &Scenario, r: &RunRecord) {
             ] {
                 assert_eq!(regions(k), r.get(m, national), "month {m}: {k:?} over regions");
             }
-            for (k, national) in [(RegionMetric::FacilityMw, Series::FacilityMw), (RegionMetric::GridMw, Series::GridMw)] {
+            for (k, national) in
+                [(RegionMetric::FacilityMw, Series::FacilityMw), (RegionMetric::GridMw, Series::GridMw)]
+            {
                 let (a, b) = (regions(k), r.get(m, national));
                 assert!((a - b).abs() <= EPS_MW * (1.0 + b.abs()), "month {m}: {k:?} over regions {a} vs {b}");
             }

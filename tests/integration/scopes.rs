@@ -95,3 +95,40 @@ fn merged_shards_write_the_same_scope_files() {
         assert!(a == b, "{file} differs after merging three shards");
     }
 }
+
+/// by_region.csv binding rows as (region, metric) -> share per month, with the dates.
+fn shares(text: &str) -> (HashMap<(String, String), Vec<f64>>, Vec<String>) {
+    let mut rows: HashMap<(String, String), Vec<f64>> = HashMap::new();
+    let mut dates = Vec::new();
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        if f[0] == "north" && f[3] == "grid_mw" {
+            dates.push(f[2].to_string());
+        }
+        rows.entry((f[0].to_string(), f[3].to_string())).or_default().push(f[4].parse().expect("a number"));
+    }
+    (rows, dates)
+}
+
+#[test]
+fn the_report_names_each_region_with_its_peak_from_by_region_csv() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().join("o");
+    let o = out.display().to_string();
+    run_ok(&["run", &example(), "--runs", "300", "--seed", "5", "--out", &o, "--quiet"]);
+    let html = read(&out.join("report.html"));
+    let (rows, dates) = shares(&read(&out.join("by_region.csv")));
+    for (region, constraint) in [("north", "power"), ("south", "space")] {
+        let share = &rows[&(region.to_string(), format!("binding_{constraint}"))];
+        // The first month of the largest share, computed here from the file.
+        let peak = share.iter().copied().fold(0.0, f64::max);
+        let month = share.iter().position(|&s| s == peak).expect("a peak");
+        let expected =
+            format!("In {region}, {constraint} binds in {:.0}% of runs at its peak ({})", peak * 100.0, dates[month]);
+        assert!(html.contains(&expected), "report.html lacks {expected:?}");
+    }
+    // The south never binds on power, so its sentence does not name power.
+    let south = html.split("In south,").nth(1).expect("a south sentence");
+    let south = south.split('.').next().unwrap_or("");
+    assert!(!south.contains("power"), "south: {south}");
+}

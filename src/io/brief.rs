@@ -1,7 +1,7 @@
 //! From finished statistics to what the charts and the report show: chart series, the
 //! headline table rows, and the sentence on what binds when.
 
-use super::chart::{Band, ChartData};
+use super::chart::{Band, ChartData, RegionSeries};
 use super::figures::{
     human, month_interval, percent, percent_interval, value_interval, Context, FigureCi, FigureValue, FIGURES,
 };
@@ -9,6 +9,7 @@ use super::format::format_thousands;
 use super::page::report::{HeadlineRow, ReportData};
 use crate::core::metrics::{origin_share_index, Binding, Series};
 use crate::core::scenario::Scenario;
+use crate::core::scope::RegionMetric;
 use crate::core::stats::{Headline, Stats, Summary};
 use crate::core::uncertainty::wilson;
 
@@ -65,7 +66,29 @@ pub fn chart_data(scenario: &Scenario, summary: &Summary, seed: u64, scenario_fi
         exceedance_levels: summary.exceedance.operational.levels.clone(),
         exceedance: exceedance_curves(scenario, summary),
         target_met_share: summary.exceedance.target.as_ref().map(|t| t.runs_met.iter().map(|&k| share(k)).collect()),
+        regions: region_series(scenario, summary),
     }
+}
+
+/// Per region, what the per-region charts draw (empty for one region).
+fn region_series(scenario: &Scenario, summary: &Summary) -> Vec<RegionSeries> {
+    let scope = &summary.scope;
+    let months = scope.months();
+    let band = |r: usize, k: RegionMetric| {
+        let at = |f: fn(&Stats) -> f64| (0..months).map(|m| f(scope.region(m, r, k))).collect::<Vec<f64>>();
+        Band { p10: at(Stats::p10), p25: at(Stats::p25), p50: at(Stats::p50), p75: at(Stats::p75), p90: at(Stats::p90) }
+    };
+    let binding = |r: usize, b: Binding| (0..months).map(|m| scope.region_binding(m, r, b)).collect::<Vec<f64>>();
+    (0..scope.shape.regions)
+        .map(|r| RegionSeries {
+            name: scenario.regions()[r].name.clone(),
+            grid_mw: band(r, RegionMetric::GridMw),
+            facility_mw: band(r, RegionMetric::FacilityMw),
+            binding_power: binding(r, Binding::Power),
+            binding_space: binding(r, Binding::Space),
+            binding_chips: binding(r, Binding::Chips),
+        })
+        .collect()
 }
 
 /// The share of `summary`'s runs that `k` runs are.

@@ -265,6 +265,7 @@ fn degenerate(n: usize) -> ChartData {
         exceedance_levels: vec![0.0],
         exceedance: vec![("2026-12".into(), vec![1.0])],
         target_met_share: Some(vec![0.0; n]),
+        regions: Vec::new(),
     }
 }
 

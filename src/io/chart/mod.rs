@@ -23,7 +23,7 @@ pub mod spec;
 mod sweep_chart;
 
 pub use compare_charts::{compare_chart, compare_data, CompareData, CompareKind, CompareScenario};
-pub use data::{Band, ChartData};
+pub use data::{Band, ChartData, RegionSeries};
 pub use dump::dump;
 pub use fixture::sample_data;
 pub use render::{ensure_fonts, render};

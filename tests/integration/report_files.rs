@@ -26,8 +26,9 @@ fn names(dir: &std::path::Path) -> Vec<String> {
 fn chart_flags_choose_the_files() {
     let (_t, out) = run_case("01_chip_limited.toml", &["--charts", "none", "--no-report"]);
     assert_eq!(names(&out), ["exceedance.csv", "headline.json", "summary.csv"]);
-    // Case 01 sets no target, so it has every chart but the target chart.
-    let charts = buildout::io::chart::ChartKind::ALL.len() - 1;
+    // Case 01 sets no target and has one region, so it has every chart but the target
+    // chart and the two per-region charts.
+    let charts = buildout::io::chart::ChartKind::ALL.len() - 3;
     let (_t, out) = run_case("01_chip_limited.toml", &["--charts", "svg", "--no-report"]);
     assert_eq!(names(&out).iter().filter(|n| n.ends_with(".svg")).count(), charts);
     assert!(!names(&out).iter().any(|n| n.ends_with(".png") || n.ends_with(".html")));
@@ -59,8 +60,8 @@ fn report_headline_table_matches_headline_json() {
         html.contains("Power binds in 100% of runs at its peak (2026-01), in most runs from 2026-01 to 2026-12."),
         "binding sentence"
     );
-    // Case 02 sets no target: no target chart.
-    assert_eq!(html.matches("<svg").count(), buildout::io::chart::ChartKind::ALL.len() - 1);
+    // Case 02 sets no target and has one region: no target chart, no per-region charts.
+    assert_eq!(html.matches("<svg").count(), buildout::io::chart::ChartKind::ALL.len() - 3);
     assert!(!html.contains("<script") && !html.contains("http://") && !html.contains("https://"));
 }
 

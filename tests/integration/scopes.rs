@@ -96,8 +96,11 @@ fn merged_shards_write_the_same_scope_files() {
     }
 }
 
+/// by_region.csv means as (region, metric) -> value per month.
+type ByMetric = HashMap<(String, String), Vec<f64>>;
+
 /// by_region.csv binding rows as (region, metric) -> share per month, with the dates.
-fn shares(text: &str) -> (HashMap<(String, String), Vec<f64>>, Vec<String>) {
+fn shares(text: &str) -> (ByMetric, Vec<String>) {
     let mut rows: HashMap<(String, String), Vec<f64>> = HashMap::new();
     let mut dates = Vec::new();
     for line in text.lines().skip(1) {

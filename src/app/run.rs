@@ -14,6 +14,7 @@ use crate::io::output::StagedDir;
 use crate::io::page::report::render_report;
 use crate::io::progress::RunProgress;
 use crate::io::scenario::load_file;
+use crate::io::tables::by_scope::{render_by_owner, render_by_region};
 use crate::io::tables::console::human_summary;
 use crate::io::tables::csv::{render_summary, TraceWriter};
 use crate::io::tables::exceedance::render_exceedance;
@@ -146,7 +147,7 @@ pub(crate) fn file_name_of(path: &Path) -> String {
 }
 
 /// Renders and writes every file of a finished Monte Carlo: summary.csv, headline.json,
-/// exceedance.csv, sensitivity.csv,
+/// exceedance.csv, sensitivity.csv, by_region.csv and by_owner.csv (2+ regions, owners),
 /// the charts in the chosen formats and report.html. `run` and `merge` both call it, so
 /// a merged result is byte for byte what one machine writes.
 pub(crate) fn write_outputs(
@@ -163,6 +164,12 @@ pub(crate) fn write_outputs(
     staged.write("headline.json", headline.as_bytes())?;
     staged.write("exceedance.csv", render_exceedance(scenario, summary).as_bytes())?;
     staged.write("sensitivity.csv", render_sensitivity(scenario, summary).as_bytes())?;
+    if let Some(text) = render_by_region(scenario, summary) {
+        staged.write("by_region.csv", text.as_bytes())?;
+    }
+    if let Some(text) = render_by_owner(scenario, summary) {
+        staged.write("by_owner.csv", text.as_bytes())?;
+    }
     if files.charts != ChartFormats::None || files.report {
         let data = chart_data(scenario, summary, seed, &files.scenario_file);
         let mut svgs = Vec::new();

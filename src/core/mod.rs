@@ -15,6 +15,7 @@ pub mod rng;
 pub mod run;
 pub mod run_row;
 pub mod scenario;
+pub mod scope;
 pub mod sensitivity;
 pub mod sketch;
 pub mod spec;

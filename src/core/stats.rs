@@ -7,6 +7,7 @@ use super::metrics::{series_count, Binding, Series};
 use super::run::RunRecord;
 use super::run_row::RunsLayout;
 use super::scenario::Scenario;
+use super::scope::{ScopeAggregate, ScopeParts, ScopeSummary};
 use super::sensitivity::{RankSample, Sensitivity};
 use super::sketch::{PartsError, Sketch, SketchParts};
 use super::uncertainty::{mean_interval, order_statistic_ranks, wilson, Interval};
@@ -46,6 +47,8 @@ pub struct Aggregate {
     limited_by: [u64; Binding::COUNT],
     /// The inputs and outputs of the first runs, for the sensitivity (D40).
     ranks: RankSample,
+    /// Per region and owner (D50-D53).
+    scope: ScopeAggregate,
 }
 
 /// The constraint that limits a run (D35): the binding state it is in for the most
@@ -168,6 +171,8 @@ pub struct AggregateParts {
     pub limited_by: [u64; Binding::COUNT],
     /// The inputs and outputs of the first runs, in run order (D40).
     pub ranks: RankSample,
+    /// The per-region and per-owner statistics.
+    pub scope: ScopeParts,
 }
 
 impl Aggregate {
@@ -185,6 +190,7 @@ impl Aggregate {
             target_met_by_month: self.target_met_by_month.clone(),
             limited_by: self.limited_by,
             ranks: self.ranks.clone(),
+            scope: self.scope.parts(),
         }
     }
 
@@ -216,6 +222,7 @@ impl Aggregate {
             target_met_by_month: parts.target_met_by_month,
             limited_by: parts.limited_by,
             ranks: parts.ranks,
+            scope: ScopeAggregate::from_parts(parts.scope)?,
         })
     }
 
@@ -234,6 +241,7 @@ impl Aggregate {
             target_met_by_month: if scenario.target().is_some() { vec![0; months] } else { Vec::new() },
             limited_by: [0; Binding::COUNT],
             ranks: RankSample::for_layout(&RunsLayout::of(scenario)),
+            scope: ScopeAggregate::empty(scenario, months),
         }
     }
 
@@ -262,6 +270,7 @@ impl Aggregate {
             }
         }
         self.limited_by[limiting_constraint(record).index()] += 1;
+        self.scope.add(&record.scoped);
     }
 
     /// Adds every run of `other` (which must come from the same scenario).
@@ -295,6 +304,7 @@ impl Aggregate {
             *a += b;
         }
         self.ranks.merge(&other.ranks);
+        self.scope.merge(&other.scope);
     }
 
     /// Sorts every buffered value in, so summaries and partial files read a settled state.
@@ -303,6 +313,7 @@ impl Aggregate {
             sketch.flush();
         }
         self.ranks.flush();
+        self.scope.flush();
     }
 
     /// Whether this aggregate has the shape of `scenario`'s results.
@@ -313,6 +324,7 @@ impl Aggregate {
             && self.binding.len() == self.months
             && self.target_met_by_month.len() == if scenario.target().is_some() { self.months } else { 0 }
             && self.ranks.width == RankSample::for_layout(&RunsLayout::of(scenario)).width
+            && self.scope.fits(scenario, self.months)
     }
 
     /// The sketch of one per-run quantity.
@@ -375,6 +387,7 @@ impl Aggregate {
             headline,
             exceedance,
             sensitivity,
+            scope: self.scope.summarize(self.runs),
         }
     }
 
@@ -435,7 +448,7 @@ pub struct Stats {
 }
 
 impl Stats {
-    fn of(sketch: &Sketch) -> Stats {
+    pub(crate) fn of(sketch: &Sketch) -> Stats {
         let mut percentiles = [0.0; 7];
         for (p, q) in percentiles.iter_mut().zip(PERCENTILES) {
             *p = sketch.percentile(q).unwrap_or(0.0);
@@ -695,6 +708,8 @@ pub struct Summary {
     pub exceedance: Exceedance,
     /// Every input's rank correlation with every numeric output (D40).
     pub sensitivity: Sensitivity,
+    /// Per region and owner (by_region.csv, by_owner.csv).
+    pub scope: ScopeSummary,
 }
 
 impl Summary {
@@ -745,7 +760,7 @@ mod tests {
         for m in due..states.len() {
             values[m * series + Series::Delivered.index()] = 1.0;
         }
-        RunRecord { series_per_month: series, values, binding: states.to_vec() }
+        RunRecord { series_per_month: series, values, binding: states.to_vec(), scoped: Default::default() }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! From finished statistics to what the charts and the report show: chart series, the
 //! headline table rows, and the sentence on what binds when.
 
-use super::chart::{Band, ChartData};
+use super::chart::{Band, ChartData, RegionSeries};
 use super::figures::{
     human, month_interval, percent, percent_interval, value_interval, Context, FigureCi, FigureValue, FIGURES,
 };
@@ -9,6 +9,7 @@ use super::format::format_thousands;
 use super::page::report::{HeadlineRow, ReportData};
 use crate::core::metrics::{origin_share_index, Binding, Series};
 use crate::core::scenario::Scenario;
+use crate::core::scope::RegionMetric;
 use crate::core::stats::{Headline, Stats, Summary};
 use crate::core::uncertainty::wilson;
 
@@ -66,7 +67,29 @@ pub fn chart_data(scenario: &Scenario, summary: &Summary, seed: u64, scenario_fi
         exceedance: exceedance_curves(scenario, summary),
         target_met_share: summary.exceedance.target.as_ref().map(|t| t.runs_met.iter().map(|&k| share(k)).collect()),
         sensitivity: super::sensitivity::sensitivity_bars(scenario, summary),
+        regions: region_series(scenario, summary),
     }
+}
+
+/// Per region, what the per-region charts draw (empty for one region).
+fn region_series(scenario: &Scenario, summary: &Summary) -> Vec<RegionSeries> {
+    let scope = &summary.scope;
+    let months = scope.months();
+    let band = |r: usize, k: RegionMetric| {
+        let at = |f: fn(&Stats) -> f64| (0..months).map(|m| f(scope.region(m, r, k))).collect::<Vec<f64>>();
+        Band { p10: at(Stats::p10), p25: at(Stats::p25), p50: at(Stats::p50), p75: at(Stats::p75), p90: at(Stats::p90) }
+    };
+    let binding = |r: usize, b: Binding| (0..months).map(|m| scope.region_binding(m, r, b)).collect::<Vec<f64>>();
+    (0..scope.shape.regions)
+        .map(|r| RegionSeries {
+            name: scenario.regions()[r].name.clone(),
+            grid_mw: band(r, RegionMetric::GridMw),
+            facility_mw: band(r, RegionMetric::FacilityMw),
+            binding_power: binding(r, Binding::Power),
+            binding_space: binding(r, Binding::Space),
+            binding_chips: binding(r, Binding::Chips),
+        })
+        .collect()
 }
 
 /// The share of `summary`'s runs that `k` runs are.
@@ -195,28 +218,61 @@ pub fn limits_of(scenario: &Scenario) -> impl Iterator<Item = Binding> + '_ {
 /// peak in which the constraint binds in at least half the runs (at least 10% when the
 /// peak is below half). Shared by report.html and compare.
 pub fn binding_clauses(scenario: &Scenario, summary: &Summary) -> Vec<String> {
-    let date = |m: usize| scenario.date_of(m as u32);
     let mut clauses = Vec::new();
     for b in limits_of(scenario) {
-        let name = b.label();
         let share: Vec<f64> = summary.binding_over_time(b).collect();
-        let (peak_month, peak) =
-            share.iter().copied().enumerate().fold((0, 0.0), |acc, (m, s)| if s > acc.1 { (m, s) } else { acc });
+        let (_, peak) = peak_of(&share);
         clauses.push(if peak < BINDS_THRESHOLD {
-            format!("{name} binds in under 10% of runs in every month (at most {})", percent(peak))
+            format!("{} binds in under 10% of runs in every month (at most {})", b.label(), percent(peak))
         } else {
-            // The window quoted is the stretch around the peak, so the sentence never names
-            // a peak outside the months it gives.
-            let (level, words) =
-                if peak >= 0.5 { (0.5, "in most runs") } else { (BINDS_THRESHOLD, "in at least 10% of runs") };
-            let (a, z) = stretch_around(&share, peak_month, level);
-            let window = format!("{words} from {} to {}", date(a), date(z));
-            format!("{name} binds in {} of runs at its peak ({}), {window}", percent(peak), date(peak_month))
+            binds_at_peak(scenario, b.label(), &share)
         });
     }
     let months = summary.binding_share.len().max(1) as f64;
     let chips = summary.binding_over_time(Binding::Chips).sum::<f64>() / months;
     clauses.push(format!("nothing waits (chips bind) in {} of run-months", percent(chips)));
+    clauses
+}
+
+/// The month with the largest share (the first of equals) and that share.
+fn peak_of(share: &[f64]) -> (usize, f64) {
+    share.iter().copied().enumerate().fold((0, 0.0), |acc, (m, s)| if s > acc.1 { (m, s) } else { acc })
+}
+
+/// "NAME binds in 62% of runs at its peak (2028-11), in most runs from 2028-03 to
+/// 2029-11": the window is the stretch around the peak at half the runs (10% when the
+/// peak is below half), so the sentence never names a peak outside the months it gives.
+fn binds_at_peak(scenario: &Scenario, name: &str, share: &[f64]) -> String {
+    let date = |m: usize| scenario.date_of(m as u32);
+    let (peak_month, peak) = peak_of(share);
+    let (level, words) = if peak >= 0.5 { (0.5, "in most runs") } else { (BINDS_THRESHOLD, "in at least 10% of runs") };
+    let (a, z) = stretch_around(share, peak_month, level);
+    let window = format!("{words} from {} to {}", date(a), date(z));
+    format!("{name} binds in {} of runs at its peak ({}), {window}", percent(peak), date(peak_month))
+}
+
+/// For a scenario with 2+ regions, one clause per region on what binds there (D53):
+/// power and space where they bind in at least 10% of runs in some month, e.g. "in
+/// north, power binds in 80% of runs at its peak (2027-05), in most runs from 2026-09 to
+/// 2027-11", or "in south, nothing waits in any month in 90% of runs or more" where
+/// neither does. Empty for one region, so single-region reports keep their text.
+pub fn region_clauses(scenario: &Scenario, summary: &Summary) -> Vec<String> {
+    let scope = &summary.scope;
+    let mut clauses = Vec::new();
+    for (r, region) in scenario.regions().iter().enumerate().take(scope.shape.regions) {
+        let mut parts = Vec::new();
+        for b in [Binding::Power, Binding::Space] {
+            let share: Vec<f64> = (0..scope.months()).map(|m| scope.region_binding(m, r, b)).collect();
+            if peak_of(&share).1 >= BINDS_THRESHOLD {
+                parts.push(binds_at_peak(scenario, b.label(), &share));
+            }
+        }
+        clauses.push(if parts.is_empty() {
+            format!("in {}, power and space bind in under 10% of runs in every month", region.name)
+        } else {
+            format!("in {}, {}", region.name, parts.join("; "))
+        });
+    }
     clauses
 }
 
@@ -284,7 +340,7 @@ pub fn binding_text(scenario: &Scenario, summary: &Summary) -> String {
         format_thousands(h.operational_at_horizon.p10()),
         format_thousands(h.operational_at_horizon.p90()),
     )];
-    for clause in binding_clauses(scenario, summary) {
+    for clause in binding_clauses(scenario, summary).into_iter().chain(region_clauses(scenario, summary)) {
         let mut chars = clause.chars();
         let first = chars.next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
         sentences.push(format!("{first}{}.", chars.as_str()));

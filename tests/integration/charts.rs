@@ -266,6 +266,7 @@ fn degenerate(n: usize) -> ChartData {
         exceedance: vec![("2026-12".into(), vec![1.0])],
         target_met_share: Some(vec![0.0; n]),
         sensitivity: Default::default(),
+        regions: Vec::new(),
     }
 }
 

@@ -23,6 +23,7 @@ mod properties;
 mod regimes;
 mod report_files;
 mod scaling;
+mod scopes;
 mod sensitivity;
 mod shards;
 mod sketch_error;

@@ -278,3 +278,64 @@ proptest! {
         }
     }
 }
+
+/// The per-region and per-owner values of a run (by_region.csv, by_owner.csv) reconcile
+/// with the national series month by month: counts exactly, MW within float slack; and
+/// a nationally power-bound month has a region that power binds (D53).
+fn check_scopes(s: &Scenario, r: &RunRecord) {
+    use buildout::core::metrics::Binding;
+    use buildout::core::scope::{OwnerMetric, RegionMetric};
+    let shape = r.scoped.shape;
+    assert_eq!(shape.regions, if s.regions().len() >= 2 { s.regions().len() } else { 0 });
+    assert_eq!(shape.owners, if s.owners().len() >= 2 { s.owners().len() } else { 0 });
+    for m in 0..r.months() {
+        let regions = |k: RegionMetric| (0..shape.regions).map(|i| r.scoped.region(m, i, k)).sum::<f64>();
+        let owners = |k: OwnerMetric| (0..shape.owners).map(|i| r.scoped.owner(m, i, k)).sum::<f64>();
+        if shape.regions > 0 {
+            for (k, national) in [
+                (RegionMetric::Operational, Series::Operational),
+                (RegionMetric::Waiting, Series::Waiting),
+                (RegionMetric::StrandedByPower, Series::StrandedByPower),
+                (RegionMetric::StrandedBySpace, Series::StrandedBySpace),
+            ] {
+                assert_eq!(regions(k), r.get(m, national), "month {m}: {k:?} over regions");
+            }
+            for (k, national) in
+                [(RegionMetric::FacilityMw, Series::FacilityMw), (RegionMetric::GridMw, Series::GridMw)]
+            {
+                let (a, b) = (regions(k), r.get(m, national));
+                assert!((a - b).abs() <= EPS_MW * (1.0 + b.abs()), "month {m}: {k:?} over regions {a} vs {b}");
+            }
+            let binds = |b: Binding| (0..shape.regions).any(|i| r.scoped.region_binding(m, i) == b);
+            match r.binding[m] {
+                Binding::Power => assert!(binds(Binding::Power), "month {m}: power binds but in no region"),
+                Binding::Space => assert!(binds(Binding::Space), "month {m}: space binds but in no region"),
+                _ => assert!(!binds(Binding::Power) && !binds(Binding::Space), "month {m}: nothing waits"),
+            }
+        }
+        if shape.owners > 0 {
+            for (k, national) in [
+                (OwnerMetric::Delivered, Series::Delivered),
+                (OwnerMetric::Waiting, Series::Waiting),
+                (OwnerMetric::Operational, Series::Operational),
+            ] {
+                assert_eq!(owners(k), r.get(m, national), "month {m}: {k:?} over owners");
+            }
+            let (a, b) = (owners(OwnerMetric::ComputePflops), r.get(m, Series::ComputePflops));
+            assert!((a - b).abs() <= 1e-9 * (1.0 + b.abs()), "month {m}: compute over owners {a} vs {b}");
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3_000, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn regions_and_owners_reconcile_with_the_national_figures(text in scenario_text(true), seed in any::<u64>()) {
+        let s = load(&text);
+        let mut ws = Workspace::default();
+        for run in 0..2 {
+            check_scopes(&s, &run_with(&s, seed, run, &mut ws, &mut NoTrace));
+        }
+    }
+}

@@ -26,9 +26,9 @@ fn names(dir: &std::path::Path) -> Vec<String> {
 fn chart_flags_choose_the_files() {
     let (_t, out) = run_case("01_chip_limited.toml", &["--charts", "none", "--no-report"]);
     assert_eq!(names(&out), ["exceedance.csv", "headline.json", "sensitivity.csv", "summary.csv"]);
-    // Case 01 sets no target and draws nothing uncertain, so it has every chart but the
-    // target and tornado charts.
-    let charts = buildout::io::chart::ChartKind::ALL.len() - 2;
+    // Case 01 sets no target, draws nothing uncertain and has one region, so it has
+    // every chart but the target chart, the tornado and the two per-region charts.
+    let charts = buildout::io::chart::ChartKind::ALL.len() - 4;
     let (_t, out) = run_case("01_chip_limited.toml", &["--charts", "svg", "--no-report"]);
     assert_eq!(names(&out).iter().filter(|n| n.ends_with(".svg")).count(), charts);
     assert!(!names(&out).iter().any(|n| n.ends_with(".png") || n.ends_with(".html")));
@@ -60,9 +60,10 @@ fn report_headline_table_matches_headline_json() {
         html.contains("Power binds in 100% of runs at its peak (2026-01), in most runs from 2026-01 to 2026-12."),
         "binding sentence"
     );
-    // Case 02 sets no target and is deterministic: no target or tornado chart, and the
-    // report says that nothing can matter more than anything else.
-    assert_eq!(html.matches("<svg").count(), buildout::io::chart::ChartKind::ALL.len() - 2);
+    // Case 02 sets no target, is deterministic and has one region: no target chart, no
+    // tornado (the report says nothing can matter more than anything else), no
+    // per-region charts.
+    assert_eq!(html.matches("<svg").count(), buildout::io::chart::ChartKind::ALL.len() - 4);
     assert!(html.contains("Nothing in this scenario is uncertain"));
     assert!(!html.contains("<script") && !html.contains("http://") && !html.contains("https://"));
 }

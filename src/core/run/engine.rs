@@ -294,6 +294,7 @@ impl<'a> Engine<'a> {
         let s: &'a Scenario = self.s;
         let d = &s.deliveries[i as usize];
         self.ws.delivered += d.count;
+        self.ws.delivered_by_owner[d.owner] += d.count;
         if !d.is_installed() {
             self.ws.capex_usd += d.count as f64 * s.chips[d.chip].price_usd.unwrap_or(0.0);
         }

@@ -17,6 +17,7 @@ mod workspace;
 
 use super::metrics::{series_count, Binding, Series};
 use super::scenario::Scenario;
+use super::scope::{ScopeShape, ScopedRecord};
 pub use draws::{drawn_inputs, input_laws, DrawnInput, InputLaw};
 use engine::Engine;
 use workspace::reset_vec;
@@ -31,12 +32,14 @@ pub struct RunRecord {
     pub values: Vec<f64>,
     /// Binding state per month.
     pub binding: Vec<Binding>,
+    /// The per-region and per-owner values (empty for one region and one owner).
+    pub scoped: ScopedRecord,
 }
 
 impl RunRecord {
     /// A record with no months, to be filled by `run_into`.
     pub fn empty() -> RunRecord {
-        RunRecord { series_per_month: 0, values: Vec::new(), binding: Vec::new() }
+        RunRecord { series_per_month: 0, values: Vec::new(), binding: Vec::new(), scoped: ScopedRecord::default() }
     }
     /// Value of series `s` at month `m`.
     pub fn get(&self, month: usize, s: Series) -> f64 {
@@ -180,6 +183,11 @@ pub fn run_into<O: RunObserver>(
     record.series_per_month = per_month;
     reset_vec(&mut record.values, (horizon as usize + 1) * per_month, 0.0);
     record.binding.clear();
+    let shape = ScopeShape::of(scenario);
+    let width = shape.width();
+    record.scoped.shape = shape;
+    reset_vec(&mut record.scoped.values, (horizon as usize + 1) * width, 0.0);
+    reset_vec(&mut record.scoped.binding, (horizon as usize + 1) * shape.regions, Binding::Chips);
     for month in 0..=horizon {
         while let Some((time, event)) = engine.ws.queue.pop_until(f64::from(month)) {
             engine.ws.events_handled += 1;
@@ -197,6 +205,9 @@ pub fn run_into<O: RunObserver>(
         }
         engine.integrate_to(f64::from(month));
         let row = &mut record.values[month as usize * per_month..(month as usize + 1) * per_month];
-        record.binding.push(engine.sample(row));
+        let m = month as usize;
+        let scoped = &mut record.scoped.values[m * width..(m + 1) * width];
+        let region_binding = &mut record.scoped.binding[m * shape.regions..(m + 1) * shape.regions];
+        record.binding.push(engine.sample(row, shape, scoped, region_binding));
     }
 }

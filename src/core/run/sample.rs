@@ -6,11 +6,20 @@ use super::money::HOURS_PER_MONTH;
 use super::{EventKind, RunObserver, TraceRow};
 use crate::core::metrics::{origin_share_index, Binding, Series};
 use crate::core::scenario::Scenario;
+use crate::core::scope::{OwnerMetric, RegionMetric, ScopeShape};
 use crate::core::units::{Kw, Mw};
 
 impl Engine<'_> {
-    /// Section 5: fills one month's values and returns the binding state.
-    pub(super) fn sample(&mut self, row: &mut [f64]) -> Binding {
+    /// Section 5: fills one month's values and returns the binding state; with a scope
+    /// shape, also fills the month's per-region and per-owner values (`scoped`, zeroed
+    /// by the caller) and each region's binding state (D50-D53).
+    pub(super) fn sample(
+        &mut self,
+        row: &mut [f64],
+        shape: ScopeShape,
+        scoped: &mut [f64],
+        region_binding: &mut [Binding],
+    ) -> Binding {
         self.refresh_rates();
         let s = self.s;
         let ws = &*self.ws;
@@ -50,6 +59,19 @@ impl Engine<'_> {
             } else {
                 by_space += n;
             }
+            if shape.regions > 0 {
+                // D50: a waiting delivery counts in the region of its first candidate site.
+                let r = delivery.candidates.first().map_or(0, |&site| s.sites[site].region);
+                scoped[shape.region(r, RegionMetric::Waiting)] += n as f64;
+                let cause = if has_space { RegionMetric::StrandedByPower } else { RegionMetric::StrandedBySpace };
+                scoped[shape.region(r, cause)] += n as f64;
+            }
+            if shape.owners > 0 {
+                scoped[shape.owner(delivery.owner, OwnerMetric::Waiting)] += n as f64;
+            }
+        }
+        if shape.width() > 0 {
+            self.sample_scopes(shape, scoped, region_binding);
         }
         row[Series::Delivered.index()] = ws.delivered as f64;
         row[Series::Waiting.index()] = waiting as f64;
@@ -100,6 +122,45 @@ impl Engine<'_> {
             Binding::Power
         } else {
             Binding::Space
+        }
+    }
+
+    /// The per-site sums of the scoped values (the waiting ones are filled by `sample`)
+    /// and each region's binding state from its waiting chips (D53).
+    fn sample_scopes(&self, shape: ScopeShape, scoped: &mut [f64], region_binding: &mut [Binding]) {
+        let s = self.s;
+        let ws = &*self.ws;
+        let nc = s.chips.len();
+        for (i, site) in s.sites.iter().enumerate() {
+            let counts = &ws.site_operational[i * nc..(i + 1) * nc];
+            let operational: u64 = counts.iter().sum();
+            if shape.regions > 0 {
+                let r = site.region;
+                scoped[shape.region(r, RegionMetric::FacilityMw)] += (ws.site_used_it[i] * ws.site_pue[i]).to_mw().0;
+                scoped[shape.region(r, RegionMetric::GridMw)] += ws.site_grid[i].to_mw().0;
+                scoped[shape.region(r, RegionMetric::Operational)] += operational as f64;
+            }
+            if shape.owners > 0 {
+                let o = site.owner;
+                scoped[shape.owner(o, OwnerMetric::Operational)] += operational as f64;
+                let compute: f64 = s.chips.iter().zip(counts).map(|(c, &n)| n as f64 * c.pflops).sum();
+                scoped[shape.owner(o, OwnerMetric::ComputePflops)] += compute;
+            }
+        }
+        for (r, b) in region_binding.iter_mut().enumerate() {
+            scoped[shape.region(r, RegionMetric::GridMw)] += ws.grid[r].to_mw().0;
+            let power = scoped[shape.region(r, RegionMetric::StrandedByPower)];
+            let space = scoped[shape.region(r, RegionMetric::StrandedBySpace)];
+            *b = if power + space == 0.0 {
+                Binding::Chips
+            } else if power >= space {
+                Binding::Power
+            } else {
+                Binding::Space
+            };
+        }
+        for o in 0..shape.owners {
+            scoped[shape.owner(o, OwnerMetric::Delivered)] = ws.delivered_by_owner[o] as f64;
         }
     }
 

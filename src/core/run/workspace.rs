@@ -176,6 +176,8 @@ pub struct Workspace {
     pub(super) installing_by_chip: Vec<u64>,
     pub(super) operational_by_chip: Vec<u64>,
     pub(super) delivered: u64,
+    /// Chips delivered so far per owner (by_owner.csv).
+    pub(super) delivered_by_owner: Vec<u64>,
     pub(super) lost: u64,
     pub(super) cancelled: u64,
     pub(super) events_handled: u64,
@@ -294,6 +296,7 @@ impl Engine<'_> {
         reset_vec(&mut ws.site_draw_stale, ns, false);
         ws.draw_stale_sites.clear();
         ws.delivered = 0;
+        reset_vec(&mut ws.delivered_by_owner, s.owners.len(), 0);
         ws.lost = 0;
         ws.cancelled = 0;
         ws.events_handled = 0;

@@ -16,6 +16,23 @@ pub struct Band {
     pub p90: Vec<f64>,
 }
 
+/// One region's series for the per-region charts (D54).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RegionSeries {
+    /// The region's name, the panel heading.
+    pub name: String,
+    /// Grid power online for the region's data centres, MW.
+    pub grid_mw: Band,
+    /// Facility power drawn by the region's sites, MW.
+    pub facility_mw: Band,
+    /// Share of runs (0..1) in which power binds in the region, per month.
+    pub binding_power: Vec<f64>,
+    /// Share of runs (0..1) in which space binds in the region, per month.
+    pub binding_space: Vec<f64>,
+    /// Share of runs (0..1) in which nothing waits in the region, per month.
+    pub binding_chips: Vec<f64>,
+}
+
 /// Everything the six charts show, as plain per-month vectors (month 0..=H).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChartData {
@@ -84,6 +101,8 @@ pub struct ChartData {
     pub target_met_share: Option<Vec<f64>>,
     /// The inputs that matter most for chips operational at the horizon (D40).
     pub sensitivity: SensitivityBars,
+    /// Per region, for a scenario with 2+ regions (empty otherwise).
+    pub regions: Vec<RegionSeries>,
 }
 
 /// The `tornado` chart's bars: the inputs with the largest rank correlation with chips
@@ -156,6 +175,7 @@ impl ChartData {
             exceedance,
             target_met_share,
             sensitivity,
+            regions,
         } = self;
         ChartData {
             scenario_name: scenario_name.clone(),
@@ -191,6 +211,17 @@ impl ChartData {
             target_met_share: target_met_share.as_ref().map(|v| shift(v, off, total)),
             // Correlations, not months.
             sensitivity: sensitivity.clone(),
+            regions: regions
+                .iter()
+                .map(|r| RegionSeries {
+                    name: r.name.clone(),
+                    grid_mw: r.grid_mw.shifted(off, total),
+                    facility_mw: r.facility_mw.shifted(off, total),
+                    binding_power: shift(&r.binding_power, off, total),
+                    binding_space: shift(&r.binding_space, off, total),
+                    binding_chips: shift(&r.binding_chips, off, total),
+                })
+                .collect(),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! An example [`ChartData`] with realistic numbers, for inspecting the charts and for
 //! tests.
 
-use super::data::{Band, ChartData, SensitivityBars};
+use super::data::{Band, ChartData, RegionSeries, SensitivityBars};
 
 fn logistic(t: f64, mid: f64, width: f64) -> f64 {
     1.0 / (1.0 + (-(t - mid) / width).exp())
@@ -70,8 +70,8 @@ pub fn sample_data() -> ChartData {
         facility_mw: band_from(&facility, spread, None),
         built_facility_mw: band_from(&built, |_| 0.08, None),
         binding_chips: p_chips,
-        binding_power: p_power,
-        binding_space: p_space,
+        binding_power: p_power.clone(),
+        binding_space: p_space.clone(),
         origins: vec![("United States".into(), us), ("Taiwan".into(), taiwan), ("Korea".into(), home.clone())],
         home_origin: Some("Korea".into()),
         domestic_share: band_from(&home, |_| 0.3, Some(1.0)),
@@ -110,7 +110,34 @@ pub fn sample_data() -> ChartData {
             .map(|(l, r)| (l.to_string(), r))
             .collect(),
         },
+        regions: sample_regions(&t, &grid, &facility, &p_power, &p_space),
     }
+}
+
+/// Two regions for the per-region charts: a capital region holding 70% of the demand on
+/// 45% of the grid (power binds there), and a southern one with grid to spare whose
+/// halls fill (space binds).
+fn sample_regions(t: &[f64], grid: &[f64], facility: &[f64], p_power: &[f64], p_space: &[f64]) -> Vec<RegionSeries> {
+    let spread = |i: usize| 0.05 + 0.12 * smoothstep(i as f64, 0.0, 40.0);
+    let region = |name: &str, grid_share: f64, draw_share: f64, power: Vec<f64>, space: Vec<f64>| {
+        let g: Vec<f64> = grid.iter().map(|x| x * grid_share).collect();
+        let f: Vec<f64> = facility.iter().zip(&g).map(|(x, gi)| (x * draw_share).min(*gi)).collect();
+        let chips = power.iter().zip(&space).map(|(p, s)| (1.0 - p - s).max(0.0)).collect();
+        RegionSeries {
+            name: name.into(),
+            grid_mw: band_from(&g, |_| 0.04, None),
+            facility_mw: band_from(&f, spread, None),
+            binding_power: power,
+            binding_space: space,
+            binding_chips: chips,
+        }
+    };
+    let capital_power: Vec<f64> = p_power.iter().map(|p| (p * 1.15).min(0.95)).collect();
+    let south_space: Vec<f64> = t.iter().map(|&m| 0.7 * smoothstep(m, 30.0, 40.0)).collect();
+    vec![
+        region("Capital region", 0.45, 0.7, capital_power, p_space.iter().map(|s| s * 0.3).collect()),
+        region("South", 0.55, 0.3, vec![0.0; t.len()], south_space),
+    ]
 }
 
 /// Electricity cost so far of a facility draw (MW per month) at 95 USD per MWh.

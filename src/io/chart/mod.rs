@@ -25,7 +25,7 @@ mod sweep_chart;
 mod tornado;
 
 pub use compare_charts::{compare_chart, compare_data, CompareData, CompareKind, CompareScenario};
-pub use data::{Band, ChartData, SensitivityBars};
+pub use data::{Band, ChartData, RegionSeries, SensitivityBars};
 pub use dump::dump;
 pub use fixture::sample_data;
 pub use render::{ensure_fonts, render};

@@ -30,14 +30,21 @@ pub enum ChartKind {
     Target,
     /// The inputs most correlated with chips operational at the horizon (D40).
     Tornado,
+    /// One panel per region: grid power against facility power drawn (2+ regions).
+    PowerByRegion,
+    /// One panel per region: share of runs in which power or space binds there (2+
+    /// regions).
+    ConstraintsByRegion,
 }
 
 impl ChartKind {
     /// Every chart, in report order.
-    pub const ALL: [ChartKind; 9] = [
+    pub const ALL: [ChartKind; 11] = [
         ChartKind::Capacity,
         ChartKind::Power,
+        ChartKind::PowerByRegion,
         ChartKind::Constraints,
+        ChartKind::ConstraintsByRegion,
         ChartKind::Dependency,
         ChartKind::Stranded,
         ChartKind::Energy,
@@ -47,17 +54,20 @@ impl ChartKind {
     ];
 
     /// Whether a run with this data has the chart: the target chart only where a
-    /// target is set, the tornado only where some input varied, every other chart always.
+    /// target is set, the tornado only where some input varied, the per-region charts
+    /// only for 2+ regions, every other chart always.
     pub fn applies(self, d: &ChartData) -> bool {
         match self {
             ChartKind::Target => d.target.is_some() && d.target_met_share.is_some(),
             ChartKind::Tornado => !d.sensitivity.bars.is_empty(),
+            ChartKind::PowerByRegion | ChartKind::ConstraintsByRegion => d.regions.len() >= 2,
             _ => true,
         }
     }
 
     /// File stem of the chart: `capacity`, `power`, `constraints`, `dependency`,
-    /// `stranded`, `energy`, `exceedance`, `target`, `tornado`.
+    /// `stranded`, `energy`, `exceedance`, `target`, `power-by-region`,
+    /// `constraints-by-region`, `tornado`.
     pub fn file_stem(self) -> &'static str {
         match self {
             ChartKind::Capacity => "capacity",
@@ -69,13 +79,20 @@ impl ChartKind {
             ChartKind::Exceedance => "exceedance",
             ChartKind::Target => "target",
             ChartKind::Tornado => "tornado",
+            ChartKind::PowerByRegion => "power-by-region",
+            ChartKind::ConstraintsByRegion => "constraints-by-region",
         }
     }
 
     /// How to read the chart, drawn at the bottom right.
     pub fn reading_note(self) -> &'static str {
         match self {
-            ChartKind::Constraints => "Areas: share of runs in which each constraint binds",
+            ChartKind::Constraints | ChartKind::ConstraintsByRegion => {
+                "Areas: share of runs in which each constraint binds"
+            }
+            ChartKind::PowerByRegion => {
+                "Lines: median of runs; shading: P10\u{2013}P90; grey: power binds in most runs"
+            }
             ChartKind::Dependency => "Areas: median share; line: median, shading P10\u{2013}P90",
             ChartKind::Exceedance => "Each line: share of runs with at least X chips operational at that date",
             ChartKind::Target => "Line: share of runs at or above the target that month",
@@ -97,6 +114,8 @@ impl ChartKind {
             ChartKind::Exceedance => "Chance of at least X operational chips, by date",
             ChartKind::Target => "Chance that the target is met, month by month",
             ChartKind::Tornado => "Which uncertain inputs matter most",
+            ChartKind::PowerByRegion => "Grid power against data-centre demand, region by region",
+            ChartKind::ConstraintsByRegion => "What limits the buildout each month, region by region",
         }
     }
 }
@@ -114,6 +133,16 @@ pub fn run_chart(kind: ChartKind, d: &ChartData) -> Figure {
         ChartKind::Exceedance => super::odds_charts::exceedance(d),
         ChartKind::Target => (months.clone(), super::odds_charts::target(d, &months)),
         ChartKind::Tornado => super::tornado::sensitivity_tornado(d),
+        ChartKind::PowerByRegion => {
+            let mut x = months.clone();
+            let parts = power_by_region(d, &mut x);
+            (x, parts)
+        }
+        ChartKind::ConstraintsByRegion => {
+            let mut x = months.clone();
+            let parts = constraints_by_region(d, &mut x);
+            (x, parts)
+        }
     };
     let subtitle =
         format!("{} \u{00b7} {} runs \u{00b7} seed {}", d.scenario_name, group_thousands(&d.runs.to_string()), d.seed);
@@ -357,6 +386,66 @@ fn power(d: &ChartData, x: &XAxis) -> Parts {
         layers.push(text(format!("{} to {}", date(d, s), date(d, e)), mid, YAt::Top, (0, 42), false, POWER, top));
     }
     (legend, Layout::Single, vec![panel(nice(y * 1.06, "Power (MW)", Unit::Mw), true, layers)])
+}
+
+/// Rows and columns of the small multiples for `k` regions (two columns from two
+/// regions, three from five), with fewer x labels in narrow panels.
+fn region_grid(k: usize, x: &mut XAxis) -> (usize, usize) {
+    let cols = if k >= 5 { 3 } else { k.clamp(1, 2) };
+    let plot_w = (super::WIDTH as usize / cols).saturating_sub(230);
+    x.thin((plot_w / (x.widest_label() * 15 + 30)).max(2));
+    (k.div_ceil(cols), cols)
+}
+
+/// One panel per region (D54): grid online and facility power drawn with their P10-P90
+/// bands on a shared y scale, grey where power binds in the region in most runs.
+fn power_by_region(d: &ChartData, x: &mut XAxis) -> Parts {
+    let (rows, cols) = region_grid(d.regions.len(), x);
+    let y = d.regions.iter().map(|r| band_max(&r.grid_mw).max(band_max(&r.facility_mw))).fold(0.0, f64::max);
+    let n = x.months;
+    let panels = d
+        .regions
+        .iter()
+        .map(|r| {
+            let binds = month_runs(n, |i| r.binding_power.get(i).is_some_and(|&s| s >= 0.5));
+            let mut layers: Vec<Layer> = shade_months(&binds, 0.5, x.max, CEILING).collect();
+            layers.extend(banded(&r.facility_mw, FACILITY));
+            layers.extend(banded(&r.grid_mw, POWER));
+            // The heading takes the axis title's place (as in the compare grids).
+            let heading = Some(format!("{} \u{00b7} power (MW)", r.name));
+            Panel { y: nice(y * 1.06, "", Unit::Mw), show_x: true, heading, layers }
+        })
+        .collect();
+    let legend = vec![
+        item(Swatch::LineBand(POWER), "Grid power online"),
+        item(Swatch::LineBand(FACILITY), "Facility power drawn"),
+        item(Swatch::Fill(CEILING, 1.0), "Power binds in the region in most runs"),
+    ];
+    (legend, Layout::Grid { rows, cols }, panels)
+}
+
+/// One panel per region (D53): share of runs in which nothing waits there, power binds
+/// or space binds.
+fn constraints_by_region(d: &ChartData, x: &mut XAxis) -> Parts {
+    let (rows, cols) = region_grid(d.regions.len(), x);
+    let n = x.months;
+    let panels = d
+        .regions
+        .iter()
+        .map(|r| {
+            let layers = [
+                ("Chips", r.binding_chips.as_slice(), CHIPS),
+                ("Power", r.binding_power.as_slice(), POWER),
+                ("Space", r.binding_space.as_slice(), SPACE),
+            ];
+            let mut out = vec![Layer::Stack(stack(&layers, n, true))];
+            out.extend(pct_guides(x.max));
+            out.push(Layer::AreaLabels);
+            let heading = Some(format!("{} \u{00b7} share of runs (%)", r.name));
+            Panel { y: share(""), show_x: true, heading, layers: out }
+        })
+        .collect();
+    (binding_legend(false), Layout::Grid { rows, cols }, panels)
 }
 
 fn constraints(d: &ChartData, x: &XAxis) -> Parts {

@@ -7,6 +7,7 @@
 use crate::core::ensemble::Shard;
 use crate::core::hash::{fnv1a64, FNV_OFFSET_BASIS};
 use crate::core::scenario::Scenario;
+use crate::core::scope::ScopeParts;
 use crate::core::sensitivity::RankSample;
 use crate::core::sketch::{Buckets, SketchParts};
 use crate::core::stats::{Aggregate, AggregateParts};
@@ -93,6 +94,21 @@ struct AggregateFile {
     /// among the first 50,000, in run order.
     sensitivity_width: usize,
     sensitivity_rows: Vec<RankRowFile>,
+    /// Per region and owner (format 7, D50-D53).
+    scope: ScopeFile,
+}
+
+/// `scope`: the per-region and per-owner statistics (`core::scope::ScopeAggregate`).
+#[derive(Serialize, Deserialize)]
+struct ScopeFile {
+    /// Regions recorded (0 for a one-region scenario).
+    regions: usize,
+    /// Owners recorded (0 for a one-owner scenario).
+    owners: usize,
+    /// One sketch per (month, scoped value), month-major.
+    cells: Vec<SketchFile>,
+    /// Per (month, region), runs in each binding state (chips, power, space, money).
+    binding: Vec<Vec<u64>>,
 }
 
 /// One row of the sensitivity sample: the run index and its values, written as the
@@ -158,6 +174,12 @@ impl AggregateFile {
             limited_by: p.limited_by,
             sensitivity_width: p.ranks.width,
             sensitivity_rows: rank_rows(&p.ranks),
+            scope: ScopeFile {
+                regions: p.scope.regions,
+                owners: p.scope.owners,
+                cells: p.scope.cells.into_iter().map(SketchFile::of).collect(),
+                binding: p.scope.binding,
+            },
         }
     }
 
@@ -184,6 +206,12 @@ impl AggregateFile {
             target_met_by_month: self.target_met_by_month,
             limited_by: self.limited_by,
             ranks,
+            scope: ScopeParts {
+                regions: self.scope.regions,
+                owners: self.scope.owners,
+                cells: self.scope.cells.into_iter().map(SketchFile::parts).collect(),
+                binding: self.scope.binding,
+            },
         })
     }
 }

@@ -79,7 +79,7 @@ pub(super) fn outline_path(bold: bool, id: u16) -> Result<String, ChartError> {
             contour_start = Some(start);
         }
         // A line back to the contour's start is what `Z` draws anyway.
-        let next_starts_anew = outline.curves.get(k + 1).map_or(true, |n| curve_start(n) != end);
+        let next_starts_anew = outline.curves.get(k + 1).is_none_or(|n| curve_start(n) != end);
         match *c {
             OutlineCurve::Line(_, b) if next_starts_anew && contour_start == Some(b) => {}
             OutlineCurve::Line(_, b) => pt(&mut d, 'L', b),

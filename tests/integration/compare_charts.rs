@@ -70,6 +70,7 @@ fn compare_svgs_name_every_scenario_and_html_inlines_them() {
     ];
     for (stem, title) in titles {
         let text = svg(stem);
+        crate::support::assert_svg_text_outlined(&text, stem);
         assert!(text.contains(title), "{stem} lacks its title");
         for name in NAMES {
             assert!(has_text(&text, name), "{stem} does not name {name}");
@@ -175,6 +176,7 @@ fn sweep_chart_is_deterministic_and_names_the_key_path() {
         assert_eq!(read(x.join(name)), read(y.join(name)), "{name} differs between runs");
     }
     let svg = std::fs::read_to_string(x.join("sweep.svg")).expect("svg");
+    crate::support::assert_svg_text_outlined(&svg, "sweep.svg");
     assert!(svg.contains("deliveries.tranche.count"), "the title names the swept key path");
     for tick in ["2,000", "4,000", "8,000", "Chips ordered"] {
         assert!(has_text(&svg, tick), "sweep.svg lacks {tick}");

@@ -31,6 +31,10 @@ fn chart_flags_choose_the_files() {
     let charts = buildout::io::chart::ChartKind::ALL.len() - 4;
     let (_t, out) = run_case("01_chip_limited.toml", &["--charts", "svg", "--no-report"]);
     assert_eq!(names(&out).iter().filter(|n| n.ends_with(".svg")).count(), charts);
+    for n in names(&out).iter().filter(|n| n.ends_with(".svg")) {
+        let svg = std::fs::read_to_string(out.join(n)).expect("svg");
+        crate::support::assert_svg_text_outlined(&svg, n);
+    }
     assert!(!names(&out).iter().any(|n| n.ends_with(".png") || n.ends_with(".html")));
     let (_t, out) = run_case("01_chip_limited.toml", &["--charts", "png"]);
     assert_eq!(names(&out).iter().filter(|n| n.ends_with(".png")).count(), charts);

@@ -138,3 +138,43 @@ pub fn parse_summary(text: &str) -> std::collections::HashMap<(u32, String), [f6
     }
     rows
 }
+
+/// Checks that an SVG chart draws its text as glyph outlines of the embedded font (D55):
+/// no element names a font for the viewer to supply; every `<text>` is the unpainted copy
+/// (`fill="none"`) right after a glyph group with one `<use>` per non-space character;
+/// every glyph used is defined once, with a non-empty outline. Returns the texts.
+pub fn assert_svg_text_outlined(svg: &str, what: &str) -> Vec<String> {
+    assert!(!svg.contains("font-family"), "{what}: names a font for the viewer");
+    let lines: Vec<&str> = svg.lines().collect();
+    let mut defined = std::collections::BTreeSet::new();
+    for l in &lines {
+        if let Some(rest) = l.strip_prefix("<path id=\"") {
+            let (id, d) = rest.split_once("\" d=\"").unwrap_or_else(|| panic!("{what}: glyph def {l}"));
+            assert!(d.starts_with('M') && d.len() > 12, "{what}: glyph {id} has no outline");
+            assert!(defined.insert(id.to_string()), "{what}: glyph {id} defined twice");
+        }
+    }
+    let mut texts = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        if !l.starts_with("<text") {
+            continue;
+        }
+        assert!(l.contains("fill=\"none\"") && !l.contains("stroke"), "{what}: painted text {l}");
+        let text = lines.get(i + 1).copied().unwrap_or_default();
+        let glyphs = lines[..i].last().copied().unwrap_or_default();
+        assert!(glyphs.starts_with("<g fill=") && glyphs.contains("aria-hidden"), "{what}: {text:?} has no glyphs");
+        let ids: Vec<&str> =
+            glyphs.split("xlink:href=\"#").skip(1).map(|u| u.split('"').next().unwrap_or("")).collect();
+        let chars = text.chars().filter(|c| !c.is_whitespace()).count();
+        let chars = chars
+            - 4 * text.matches("&amp;").count()
+            - 3 * (text.matches("&lt;").count() + text.matches("&gt;").count());
+        assert_eq!(ids.len(), chars, "{what}: {text:?} drawn with {} glyphs", ids.len());
+        for id in ids {
+            assert!(defined.contains(id), "{what}: {text:?} uses undefined glyph {id}");
+        }
+        texts.push(text.to_string());
+    }
+    assert!(!texts.is_empty(), "{what}: no text at all");
+    texts
+}

@@ -1,13 +1,16 @@
-//! The embedded DejaVu Sans fonts (regular and bold) and a minimal TrueType metrics
-//! reader (cmap format 4, hhea, hmtx) for the left side bearing of each glyph.
+//! The embedded DejaVu Sans fonts (regular and bold), parsed once for glyph outlines (SVG
+//! text is drawn as those outlines), and a minimal TrueType metrics reader (cmap format 4,
+//! hhea, hmtx) for the left side bearing of each glyph.
 
+use ab_glyph::FontRef;
 use std::sync::OnceLock;
 
 /// DejaVu Sans, regular, embedded so that PNG output does not depend on system fonts.
 pub(super) static FONT_REGULAR: &[u8] = include_bytes!("../../../assets/DejaVuSans.ttf");
 /// DejaVu Sans, bold.
 pub(super) static FONT_BOLD: &[u8] = include_bytes!("../../../assets/DejaVuSans-Bold.ttf");
-/// The family name the fonts are registered under (and SVG text asks the viewer for).
+/// The family name the fonts are registered under in plotters (SVG output names no font:
+/// its text is drawn as glyph outlines).
 pub(super) const FAMILY: &str = "sans-serif";
 
 /// Minimal TrueType metrics reader (cmap format 4 + hhea + hmtx), used to place
@@ -107,4 +110,12 @@ static METRICS: OnceLock<[Option<FontMetrics>; 2]> = OnceLock::new();
 pub(super) fn metrics(bold: bool) -> Option<&'static FontMetrics> {
     let m = METRICS.get_or_init(|| [FontMetrics::parse(FONT_REGULAR), FontMetrics::parse(FONT_BOLD)]);
     m[usize::from(bold)].as_ref()
+}
+
+static FACES: OnceLock<[Option<FontRef<'static>>; 2]> = OnceLock::new();
+
+/// The regular or bold font for glyph outlines; `None` if the embedded font cannot be read.
+pub(super) fn face(bold: bool) -> Option<&'static FontRef<'static>> {
+    let f = FACES.get_or_init(|| [FontRef::try_from_slice(FONT_REGULAR).ok(), FontRef::try_from_slice(FONT_BOLD).ok()]);
+    f[usize::from(bold)].as_ref()
 }

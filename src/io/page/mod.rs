@@ -55,11 +55,12 @@ pub fn escape_html(s: &str) -> String {
 }
 
 /// Turn a standalone SVG document into an inline `<svg>` element for HTML: drop anything
-/// before `<svg` (an XML declaration) and the XML namespace URL (HTML parsers supply
-/// it), and add an accessible name.
+/// before `<svg` (an XML declaration) and the XML namespace URLs (HTML parsers supply
+/// them, also the xlink one for the glyphs' `xlink:href`), and add an accessible name.
 pub fn inline_svg(svg: &str, title: &str) -> String {
     let svg = svg.find("<svg").map_or(svg, |i| &svg[i..]);
     let svg = svg.replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1);
+    let svg = svg.replacen(" xmlns:xlink=\"http://www.w3.org/1999/xlink\"", "", 1);
     let attrs =
         format!("<svg role=\"img\" aria-label=\"{}\" preserveAspectRatio=\"xMidYMid meet\" ", escape_html(title));
     svg.replacen("<svg ", &attrs, 1)

@@ -1,10 +1,10 @@
 //! The one renderer: draws any chart description ([`Figure`]) into PNG or SVG bytes. The
 //! only code in buildout that uses `plotters`.
 //!
-//! Text is rasterised with the embedded DejaVu Sans, registered as plotters' `sans-serif`,
-//! so PNG output does not depend on the fonts installed on the machine; in PNG output each
-//! glyph is placed with its side bearing. SVG output keeps text as `<text>` elements in
-//! the viewer's `sans-serif` font.
+//! Text is drawn with the embedded DejaVu Sans, registered as plotters' `sans-serif`, so
+//! no output depends on the fonts installed on the machine or the viewer's: each glyph is
+//! placed with its side bearing; PNG output rasterises it, SVG output draws its outline
+//! at the same place ([`svg_text`], D55).
 
 use super::font::{FAMILY, FONT_BOLD, FONT_REGULAR};
 use super::palette::{Paint, Rgb, GRID, MUTED, TEXT};
@@ -22,11 +22,13 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::{register_font, FontStyle};
+use std::cell::RefCell;
 use std::sync::OnceLock;
 use text::{fit, text_style, text_width, Writer};
 
 mod layers;
 mod legend;
+mod svg_text;
 mod text;
 
 const SUBTITLE_SIZE: f64 = 29.0;
@@ -74,19 +76,23 @@ pub fn render(fig: &Figure, format: ChartFormat) -> Result<Vec<u8>, ChartError> 
             let mut buf = vec![255u8; (WIDTH as usize) * (HEIGHT as usize) * 3];
             {
                 let root = BitMapBackend::with_buffer(&mut buf, (WIDTH, HEIGHT)).into_drawing_area();
-                draw_figure(&root, fig, true)?;
+                draw_figure(&root, fig, &Writer::Png)?;
                 root.present().map_err(draw_err)?;
             }
             encode_png(&buf, WIDTH, HEIGHT)
         }
         ChartFormat::Svg => {
             let mut s = String::new();
+            let w = Writer::Svg(RefCell::default());
             {
                 let root = SVGBackend::with_string(&mut s, (WIDTH, HEIGHT)).into_drawing_area();
-                draw_figure(&root, fig, false)?;
+                draw_figure(&root, fig, &w)?;
                 root.present().map_err(draw_err)?;
             }
-            Ok(s.into_bytes())
+            let Writer::Svg(t) = w else {
+                return Err(ChartError::Draw("the SVG text writer went missing".into()));
+            };
+            Ok(t.into_inner().finish(&s)?.into_bytes())
         }
     }
 }
@@ -178,16 +184,12 @@ impl YTicks {
 /// Everything a chart draws onto: the whole canvas, the text writer and the x axis.
 struct Canvas<'r, DB: DrawingBackend> {
     root: &'r DrawingArea<DB, Shift>,
-    w: Writer,
+    w: &'r Writer,
     x: XAxis,
 }
 
-fn draw_figure<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    fig: &Figure,
-    per_glyph: bool,
-) -> Result<(), ChartError> {
-    let cv = Canvas { root, w: Writer { per_glyph }, x: uncrowded(root, &fig.x)? };
+fn draw_figure<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, fig: &Figure, w: &Writer) -> Result<(), ChartError> {
+    let cv = Canvas { root, w, x: uncrowded(root, &fig.x)? };
     let plot = cv.frame(fig)?;
     let areas = match fig.layout {
         Layout::Single => vec![plot],

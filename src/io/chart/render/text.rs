@@ -3,11 +3,13 @@
 
 use super::super::font::metrics;
 use super::super::palette::TEXT;
+use super::svg_text::{Run, SvgText};
 use super::{draw_err, rgb, ChartError, FAMILY};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::FontStyle;
+use std::cell::RefCell;
 
 pub(super) fn text_style(size: f64, color: RGBColor) -> TextStyle<'static> {
     let mut s = TextStyle::from((FAMILY, size).into_font());
@@ -52,12 +54,13 @@ pub(super) fn fit<DB: DrawingBackend>(
     Ok("\u{2026}".into())
 }
 
-/// Text drawing that is exact in both outputs: whole strings in SVG, glyph by glyph
-/// (with side bearings) in PNG, because plotters' ab_glyph text path ignores each
-/// glyph's left side bearing, which makes letter spacing visibly uneven.
-#[derive(Clone, Copy)]
-pub(super) struct Writer {
-    pub(super) per_glyph: bool,
+/// Text drawing that is exact in both outputs. PNG: glyph by glyph (with side bearings),
+/// because plotters' ab_glyph text path ignores each glyph's left side bearing, which
+/// makes letter spacing visibly uneven. SVG: the same glyph places, recorded for
+/// [`SvgText`] to draw as outlines of the embedded font.
+pub(super) enum Writer {
+    Png,
+    Svg(RefCell<SvgText>),
 }
 
 impl Writer {
@@ -73,8 +76,14 @@ impl Writer {
         (h, v): (HPos, VPos),
     ) -> Result<(), ChartError> {
         let style = if bold { bold_style(size, color) } else { text_style(size, color) };
-        let m = metrics(bold);
-        let Some(m) = m.filter(|_| self.per_glyph) else {
+        let svg = match self {
+            Writer::Png => None,
+            Writer::Svg(t) => Some(t),
+        };
+        let Some(m) = metrics(bold) else {
+            if svg.is_some() {
+                return Err(unreadable());
+            }
             return area.draw(&Text::new(s.to_string(), (x, y), style.pos(Pos::new(h, v)))).map_err(draw_err);
         };
         let width =
@@ -86,14 +95,37 @@ impl Writer {
             HPos::Right => x - w,
         };
         let gstyle = style.pos(Pos::new(HPos::Left, v));
+        // plotters shifts text up by the layout box height (size / 1.24, truncated) or half of it.
+        let layout_h = (size / 1.24) as i32;
+        let dy = match v {
+            VPos::Top => 0,
+            VPos::Center => -layout_h / 2,
+            VPos::Bottom => -layout_h,
+        };
+        let (bx, by) = area.get_base_pixel();
+        let mut glyphs = Vec::new();
         for (i, c) in s.char_indices() {
             if c.is_whitespace() {
                 continue;
             }
             let pen = if i == 0 { 0 } else { width(&s[..i])? };
             let gx = left + pen + m.lsb_px(c, size).floor() as i32;
-            area.draw(&Text::new(c.to_string(), (gx, y), gstyle.clone())).map_err(draw_err)?;
+            if svg.is_some() {
+                glyphs.extend(SvgText::place(c, (bx + gx, by + y), dy, size, bold));
+            } else {
+                area.draw(&Text::new(c.to_string(), (gx, y), gstyle.clone())).map_err(draw_err)?;
+            }
         }
-        Ok(())
+        let Some(t) = svg else {
+            return Ok(());
+        };
+        let scale = SvgText::scale(size, bold).ok_or_else(unreadable)?;
+        let run = Run { text: s.to_string(), color, scale, glyphs, left_px: bx + left, width_px: w };
+        let mark = t.borrow_mut().push(run);
+        area.draw(&Text::new(mark, (x, y), style)).map_err(draw_err)
     }
+}
+
+fn unreadable() -> ChartError {
+    ChartError::Font("the embedded font cannot be read".into())
 }

@@ -17,6 +17,7 @@ pub mod run_row;
 pub mod scenario;
 pub mod sketch;
 pub mod spec;
+pub mod stable;
 pub mod stats;
 pub mod uncertainty;
 pub mod units;

@@ -18,6 +18,8 @@ pub struct RunsLayout {
     pub capex: bool,
     /// Whether it has `usd_per_pflops_year` (prices or electricity prices), as headline.json.
     pub usd_per_pflops: bool,
+    /// Whether it has `month_chips_to_money` (the scenario has budget lines), as headline.json.
+    pub money: bool,
 }
 
 impl RunsLayout {
@@ -28,6 +30,7 @@ impl RunsLayout {
             target: scenario.target().is_some(),
             capex: scenario.has_prices(),
             usd_per_pflops: scenario.has_prices() || scenario.has_electricity_prices(),
+            money: !scenario.budgets().is_empty(),
         }
     }
 
@@ -36,6 +39,10 @@ impl RunsLayout {
         let mut names = vec!["run".to_string()];
         names.extend(self.inputs.iter().map(DrawnInput::column_name));
         names.extend(["operational", "compute_pflops", "month_50pct", "month_90pct"].map(String::from));
+        names.extend(["month_chips_to_power", "month_chips_to_space"].map(String::from));
+        if self.money {
+            names.push("month_chips_to_money".into());
+        }
         if self.target {
             names.push("target_met".into());
         }
@@ -62,6 +69,9 @@ pub struct RunOutputs {
     pub month_50pct: Option<usize>,
     /// First month with 90% of ordered chips operational.
     pub month_90pct: Option<usize>,
+    /// First month the binding constraint switches from chips to power, space and money
+    /// (D47; `None` when it never does).
+    pub chips_to: [Option<usize>; 3],
     /// Whether the target was met at its month (`None` without a target).
     pub target_met: Option<bool>,
     /// Chips waiting, summed over months.
@@ -87,6 +97,7 @@ impl RunOutputs {
             compute_pflops: record.get(horizon, Series::ComputePflops),
             month_50pct: month(PerRun::Month50pct),
             month_90pct: month(PerRun::Month90pct),
+            chips_to: [PerRun::ChipsToPower, PerRun::ChipsToSpace, PerRun::ChipsToMoney].map(month),
             target_met: scenario
                 .target()
                 .map(|t| record.get(t.by_month as usize, Series::Operational) >= t.operational as f64),

@@ -245,7 +245,7 @@ pub fn limited_by_clause(scenario: &Scenario, h: &Headline) -> String {
 }
 
 /// The switches from chips some run makes (D47), in `Binding::ALL` order: the
-/// constraint, the share of runs ("62%", "under 1%") and when among those runs ("at
+/// constraint, the share of runs ("62%", "under 1%", "over 99%") and when among those runs ("at
 /// median 2028-03 (P10 2027-06, P90 2029-01)").
 fn switches(scenario: &Scenario, h: &Headline) -> Vec<(Binding, String, String)> {
     let all = [(Binding::Power, Some(&h.chips_to_power)), (Binding::Space, Some(&h.chips_to_space))]
@@ -254,7 +254,11 @@ fn switches(scenario: &Scenario, h: &Headline) -> Vec<(Binding, String, String)>
     let date = |m: Option<f64>| m.map_or_else(|| "n/a".to_string(), |m| scenario.date_of(m as u32).to_string());
     all.filter_map(|(b, switch)| {
         let s = switch.filter(|s| s.all.reached_share > 0.0)?;
-        let share = if s.all.reached_share < 0.005 { "under 1%".to_string() } else { percent(s.all.reached_share) };
+        let share = match s.all.reached_share {
+            x if x < 0.005 => "under 1%".to_string(),
+            x if (0.995..1.0).contains(&x) => "over 99%".to_string(),
+            x => percent(x),
+        };
         let [p10, p50, p90] = s.among_switched.map(date);
         Some((b, share, format!("at median {p50} (P10 {p10}, P90 {p90})")))
     })
@@ -282,7 +286,7 @@ pub fn switch_clause(scenario: &Scenario, h: &Headline) -> String {
 
 /// The report's sentence on the switches from chips (D47): "In 62% of runs the binding
 /// constraint switches from chips to power, at median 2028-03 (P10 2027-06, P90
-/// 2029-01); to space in 4%, at median ... (months among the runs that switch)."
+/// 2029-01); to space in 4%, at median .... The months are among the runs that switch."
 pub fn switch_sentence(scenario: &Scenario, h: &Headline) -> String {
     let all = switches(scenario, h);
     let Some(((b, share, when), rest)) = all.split_first() else {
@@ -292,7 +296,7 @@ pub fn switch_sentence(scenario: &Scenario, h: &Headline) -> String {
     for (b, share, when) in rest {
         text.push_str(&format!("; to {} in {share}, {when}", b.label()));
     }
-    text.push_str(" (months among the runs that switch).");
+    text.push_str(". The months are among the runs that switch.");
     text
 }
 

@@ -99,7 +99,7 @@ fn chips_then_power_switches_at_the_month_derived_by_hand() {
     assert_eq!(
         switch_sentence(&s, &h),
         "In 100% of runs the binding constraint switches from chips to power, at median 2026-06 \
-         (P10 2026-06, P90 2026-06) (months among the runs that switch)."
+         (P10 2026-06, P90 2026-06). The months are among the runs that switch."
     );
     assert_eq!(switch_clause(&s, &h), "to power in 100% of runs, at median 2026-06 (P10 2026-06, P90 2026-06)");
 }

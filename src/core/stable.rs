@@ -71,8 +71,8 @@ pub fn unstable(h: &Headline, tol: &Tolerance) -> Vec<Unstable> {
     let c = &h.ci95;
     let mut out = Vec::new();
     let mut check = |what: String, half_width: f64, allowed: f64| {
-        // `!(x <= y)` so that NaN counts as too wide.
-        if !(half_width <= allowed) {
+        // NaN counts as too wide.
+        if half_width.is_nan() || half_width > allowed {
             out.push(Unstable { what, half_width, allowed });
         }
     };

@@ -355,7 +355,7 @@ pub struct SweepArgs {
     /// The headline figure the chart draws (sweep.csv has them all):
     /// operational_at_horizon (default), compute_pflops_at_horizon,
     /// month_50pct_operational, month_90pct_operational, power_first_binds,
-    /// stranded_chip_months, energy_twh_last_12_months, electricity_usd_last_12_months,
+    /// chips_to_power, stranded_chip_months, energy_twh_last_12_months, electricity_usd_last_12_months,
     /// capex_usd_at_horizon, usd_per_pflops_year, target; or the start of one
     /// (month_50pct, target).
     #[arg(long, value_name = "FIGURE", default_value = "operational_at_horizon")]

@@ -84,14 +84,14 @@ pub fn unstable(h: &Headline, tol: &Tolerance) -> Vec<Unstable> {
         check(format!("{key}.p50"), half(ci.p50()), tol.chips * stats.p50().abs());
     }
     let months = [
-        ("month_50pct_operational", Some(&c.month_50pct_operational)),
-        ("month_90pct_operational", Some(&c.month_90pct_operational)),
-        ("power_first_binds", Some(&c.power_first_binds)),
-        ("chips_to_power", Some(&c.chips_to_power)),
-        ("chips_to_space", Some(&c.chips_to_space)),
-        ("chips_to_money", c.chips_to_money.as_ref()),
+        ("month_50pct_operational", &c.month_50pct_operational),
+        ("month_90pct_operational", &c.month_90pct_operational),
+        ("power_first_binds", &c.power_first_binds),
+        ("chips_to_power", &c.chips_to_power),
+        ("chips_to_space", &c.chips_to_space),
+        ("chips_to_money", &c.chips_to_money),
     ];
-    for (key, ci) in months.into_iter().filter_map(|(k, ci)| ci.map(|ci| (k, ci))) {
+    for (key, ci) in months {
         check(format!("{key}.reached_share"), share_half(ci.reached_share), tol.probability);
         if let Some(width) = month_half(ci) {
             check(format!("{key}.p50"), width, tol.months);

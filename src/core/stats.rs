@@ -336,7 +336,6 @@ impl Aggregate {
         let horizon = self.months - 1;
         let at_horizon = |s: Series| Stats::of(&self.cells[horizon * self.series + s.index()]);
         let priced = scenario.has_electricity_prices();
-        let money = !scenario.budgets().is_empty();
         let headline = Headline {
             ordered_chips: scenario.ordered_chips(),
             operational_at_horizon: Stats::of(&self.cells[horizon * self.series + Series::Operational.index()]),
@@ -346,7 +345,7 @@ impl Aggregate {
             power_first_binds: Reached::of(self.sketch(PerRun::PowerFirstBinds)),
             chips_to_power: Switch::of(self.sketch(PerRun::ChipsToPower)),
             chips_to_space: Switch::of(self.sketch(PerRun::ChipsToSpace)),
-            chips_to_money: money.then(|| Switch::of(self.sketch(PerRun::ChipsToMoney))),
+            chips_to_money: Switch::of(self.sketch(PerRun::ChipsToMoney)),
             stranded_chip_months: Stats::of(self.sketch(PerRun::StrandedChipMonths)),
             stranded_capital_usd_months: scenario
                 .has_prices()
@@ -407,7 +406,7 @@ impl Aggregate {
             power_first_binds: ReachedCi::of(self.sketch(PerRun::PowerFirstBinds)),
             chips_to_power: ReachedCi::of(self.sketch(PerRun::ChipsToPower)),
             chips_to_space: ReachedCi::of(self.sketch(PerRun::ChipsToSpace)),
-            chips_to_money: (!scenario.budgets().is_empty()).then(|| ReachedCi::of(self.sketch(PerRun::ChipsToMoney))),
+            chips_to_money: ReachedCi::of(self.sketch(PerRun::ChipsToMoney)),
             stranded_chip_months: StatsCi::of(self.sketch(PerRun::StrandedChipMonths)),
             stranded_capital_usd_months: prices.then(|| StatsCi::of(self.sketch(PerRun::StrandedCapitalUsdMonths))),
             energy_twh_last_12_months: StatsCi::of(self.sketch(PerRun::EnergyTwhLast12Months)),
@@ -571,7 +570,7 @@ pub struct HeadlineCi {
     /// Of `chips_to_space`.
     pub chips_to_space: ReachedCi,
     /// Of `chips_to_money`.
-    pub chips_to_money: Option<ReachedCi>,
+    pub chips_to_money: ReachedCi,
     /// Of `stranded_chip_months`.
     pub stranded_chip_months: StatsCi,
     /// Of `stranded_capital_usd_months`.
@@ -688,8 +687,9 @@ pub struct Headline {
     pub chips_to_power: Switch,
     /// The same, to space.
     pub chips_to_space: Switch,
-    /// The same, to money; `None` without budget lines.
-    pub chips_to_money: Option<Switch>,
+    /// The same, to money (never without budget lines: kept, like `limited_by`'s money
+    /// share, so a file's statistics do not depend on whether it has budget lines).
+    pub chips_to_money: Switch,
     /// Waiting chips summed over the sampled months, in chip-months.
     pub stranded_chip_months: Stats,
     /// Capital of waiting chips summed over the sampled months, in USD-months; `None` when no chip has a price.

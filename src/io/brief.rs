@@ -248,12 +248,12 @@ pub fn limited_by_clause(scenario: &Scenario, h: &Headline) -> String {
 /// constraint, the share of runs ("62%", "under 1%", "over 99%") and when among those runs ("at
 /// median 2028-03 (P10 2027-06, P90 2029-01)").
 fn switches(scenario: &Scenario, h: &Headline) -> Vec<(Binding, String, String)> {
-    let all = [(Binding::Power, Some(&h.chips_to_power)), (Binding::Space, Some(&h.chips_to_space))]
+    let all = [(Binding::Power, &h.chips_to_power), (Binding::Space, &h.chips_to_space)]
         .into_iter()
-        .chain([(Binding::Money, h.chips_to_money.as_ref())]);
+        .chain((!scenario.budgets().is_empty()).then_some((Binding::Money, &h.chips_to_money)));
     let date = |m: Option<f64>| m.map_or_else(|| "n/a".to_string(), |m| scenario.date_of(m as u32).to_string());
     all.filter_map(|(b, switch)| {
-        let s = switch.filter(|s| s.all.reached_share > 0.0)?;
+        let s = Some(switch).filter(|s| s.all.reached_share > 0.0)?;
         let share = match s.all.reached_share {
             x if x < 0.005 => "under 1%".to_string(),
             x if (0.995..1.0).contains(&x) => "over 99%".to_string(),

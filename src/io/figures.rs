@@ -40,7 +40,7 @@ pub enum Figure {
     ChipsToPower,
     /// The same, to space.
     ChipsToSpace,
-    /// The same, to money (when the scenario has budget lines).
+    /// The same, to money.
     ChipsToMoney,
     /// Chips waiting, summed over months.
     StrandedChipMonths,
@@ -188,7 +188,7 @@ pub const FIGURES: [FigureDef; 15] = [
         console_note: "",
         compare: "switch from chips to space",
         compare_note: "",
-        in_sweep: true,
+        in_sweep: false,
         own_console_row: true,
         // One sentence on the switches instead (`io::brief::switch_clauses`).
         in_brief: false,
@@ -203,7 +203,7 @@ pub const FIGURES: [FigureDef; 15] = [
         console_note: "",
         compare: "switch from chips to money",
         compare_note: "",
-        in_sweep: true,
+        in_sweep: false,
         own_console_row: true,
         // One sentence on the switches instead (`io::brief::switch_clauses`).
         in_brief: false,
@@ -343,7 +343,7 @@ impl Figure {
             Figure::PowerFirstBinds => Some(MonthReached(&c.power_first_binds)),
             Figure::ChipsToPower => Some(MonthReached(&c.chips_to_power)),
             Figure::ChipsToSpace => Some(MonthReached(&c.chips_to_space)),
-            Figure::ChipsToMoney => c.chips_to_money.as_ref().map(MonthReached),
+            Figure::ChipsToMoney => Some(MonthReached(&c.chips_to_money)),
             Figure::StrandedChipMonths => Some(Distribution(&c.stranded_chip_months)),
             Figure::StrandedCapitalUsdMonths => c.stranded_capital_usd_months.as_ref().map(Distribution),
             Figure::EnergyLast12Months => Some(Distribution(&c.energy_twh_last_12_months)),
@@ -366,7 +366,7 @@ impl Figure {
             Figure::PowerFirstBinds => Some(MonthReached(&h.power_first_binds)),
             Figure::ChipsToPower => Some(MonthReached(&h.chips_to_power.all)),
             Figure::ChipsToSpace => Some(MonthReached(&h.chips_to_space.all)),
-            Figure::ChipsToMoney => h.chips_to_money.as_ref().map(|s| MonthReached(&s.all)),
+            Figure::ChipsToMoney => Some(MonthReached(&h.chips_to_money.all)),
             Figure::StrandedChipMonths => Some(Distribution(&h.stranded_chip_months)),
             Figure::StrandedCapitalUsdMonths => h.stranded_capital_usd_months.as_ref().map(Distribution),
             Figure::EnergyLast12Months => Some(Distribution(&h.energy_twh_last_12_months)),

@@ -94,8 +94,8 @@ fn chips_then_power_switches_at_the_month_derived_by_hand() {
     assert_eq!(h.chips_to_power.among_switched, [Some(5.0); 3]);
     assert_eq!(h.chips_to_space.all.reached_share, 0.0);
     assert_eq!(h.chips_to_space.among_switched, [None; 3]);
-    // No budget lines: no money figure at all.
-    assert!(h.chips_to_money.is_none());
+    // No budget lines: money never binds.
+    assert_eq!(h.chips_to_money.all.reached_share, 0.0);
     assert_eq!(
         switch_sentence(&s, &h),
         "In 100% of runs the binding constraint switches from chips to power, at median 2026-06 \

@@ -1,6 +1,7 @@
 //! The command line: clap types, and raw flags turned into a checked `RunConfig`.
 
 use crate::core::ensemble::Shard;
+use crate::core::stable::Tolerance;
 use crate::core::validate::MAX_RUNS;
 use crate::error::AppError;
 use clap::{Args, Parser, Subcommand};
@@ -71,6 +72,53 @@ pub struct RunArgs {
     /// (with --shard, the shard's runs; `merge` joins them).
     #[arg(long)]
     pub per_run: bool,
+    /// Add runs in batches (the first of --runs or 1,000, then half the runs so far
+    /// each) until every headline figure's 95% interval is within --tolerance.
+    #[arg(long)]
+    pub until_stable: bool,
+    /// Half-widths the 95% intervals must reach with --until-stable, any of
+    /// months=M,probability=P,chips=C (P and C as fractions or with %; default
+    /// months=1,probability=0.01,chips=0.005).
+    #[arg(long, value_name = "LIST", value_parser = parse_tolerance, requires = "until_stable")]
+    pub tolerance: Option<Tolerance>,
+    /// Most runs --until-stable does before it stops anyway (default 1,000,000).
+    #[arg(long, value_name = "N", requires = "until_stable")]
+    pub max_runs: Option<u64>,
+}
+
+/// Reads `--tolerance`: comma-separated `key=value` with keys months, probability and
+/// chips; a value is a positive number, probability and chips also as a percentage
+/// (`1%`). Keys left out keep their defaults.
+pub fn parse_tolerance(text: &str) -> Result<Tolerance, String> {
+    let mut tol = Tolerance::default();
+    let keys = "months, probability or chips";
+    for item in text.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+        let (key, value) = item
+            .split_once('=')
+            .ok_or_else(|| format!("`{item}` is not key=value: give e.g. months=1,probability=0.01,chips=0.005"))?;
+        let (key, value) = (key.trim(), value.trim());
+        let (number, percent) = match value.strip_suffix('%') {
+            Some(n) if key != "months" => (n.trim(), true),
+            Some(_) => return Err(format!("months={value}: give a number of months, without %")),
+            None => (value, false),
+        };
+        let v = number
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite() && *v > 0.0)
+            .ok_or_else(|| format!("{key}={value} is not a tolerance: give a positive number"))?;
+        let v = if percent { v / 100.0 } else { v };
+        match key {
+            "months" => tol.months = v,
+            "probability" if v < 1.0 => tol.probability = v,
+            "probability" => {
+                return Err(format!("probability={value} is 100% or more: give a share below 1, e.g. 0.01 or 1%"))
+            }
+            "chips" => tol.chips = v,
+            _ => return Err(format!("`{key}` is not a tolerance: give {keys}")),
+        }
+    }
+    Ok(tol)
 }
 
 /// `--charts`: which chart formats to write.
@@ -154,7 +202,21 @@ pub struct RunConfig {
     pub timings: bool,
     /// Whether to write `runs.csv`.
     pub per_run: bool,
+    /// `--until-stable`: the tolerances and the cap on runs.
+    pub until_stable: Option<UntilStable>,
 }
+
+/// What `--until-stable` asks for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct UntilStable {
+    /// The half-widths to reach.
+    pub tolerance: Tolerance,
+    /// The cap on runs.
+    pub max_runs: u64,
+}
+
+/// The default cap of `--until-stable`.
+pub const DEFAULT_MAX_STABLE_RUNS: u64 = 1_000_000;
 
 /// Most worker threads accepted.
 pub const MAX_THREADS: usize = 1024;
@@ -178,6 +240,26 @@ impl RunArgs {
         if self.shard.is_some() && self.trace.is_some() {
             return Err(AppError::Usage("--trace and --shard do not mix: trace a run without --shard".into()));
         }
+        if self.until_stable && self.shard.is_some() {
+            return Err(AppError::Usage(
+                "--until-stable and --shard do not mix: a shard cannot see the other shards' runs; \
+                 run --until-stable on one machine, or give --runs to every shard"
+                    .into(),
+            ));
+        }
+        let max_runs = self.max_runs.unwrap_or(DEFAULT_MAX_STABLE_RUNS);
+        if max_runs == 0 || max_runs > MAX_RUNS {
+            return Err(AppError::Usage(format!("--max-runs {max_runs} is out of range: give 1 to {MAX_RUNS}")));
+        }
+        if let (Some(r), true) = (self.options.runs, self.until_stable) {
+            if r > max_runs {
+                return Err(AppError::Usage(format!(
+                    "--runs {r} (the first batch of --until-stable) is above --max-runs {max_runs}"
+                )));
+            }
+        }
+        let until_stable =
+            self.until_stable.then(|| UntilStable { tolerance: self.tolerance.unwrap_or_default(), max_runs });
         Ok(RunConfig {
             scenario: self.scenario,
             runs: self.options.runs,
@@ -191,6 +273,7 @@ impl RunArgs {
             shard: self.shard,
             timings: self.timings,
             per_run: self.per_run,
+            until_stable,
         })
     }
 }
@@ -275,7 +358,7 @@ pub struct SweepArgs {
     /// The headline figure the chart draws (sweep.csv has them all):
     /// operational_at_horizon (default), compute_pflops_at_horizon,
     /// month_50pct_operational, month_90pct_operational, power_first_binds,
-    /// stranded_chip_months, energy_twh_last_12_months, electricity_usd_last_12_months,
+    /// chips_to_power, stranded_chip_months, energy_twh_last_12_months, electricity_usd_last_12_months,
     /// capex_usd_at_horizon, usd_per_pflops_year, target; or the start of one
     /// (month_50pct, target).
     #[arg(long, value_name = "FIGURE", default_value = "operational_at_horizon")]

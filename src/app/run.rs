@@ -3,13 +3,16 @@
 
 use super::{write_chart, Timings, STOP};
 use crate::cli::{ChartFormats, RunConfig};
-use crate::core::ensemble::{simulate, simulate_into};
+use crate::core::ensemble::{simulate_into, EnsembleError, NoSink, RunSink};
 use crate::core::run::{run_with, Workspace};
 use crate::core::scenario::Scenario;
+use crate::core::stable::{unstable, BatchPlan, Tolerance, Unstable};
+use crate::core::stats::Aggregate;
 use crate::core::stats::Summary;
 use crate::error::AppError;
 use crate::io::brief::{chart_data, report_data};
 use crate::io::chart::{render_chart, ChartKind};
+use crate::io::format::trim_decimals;
 use crate::io::output::StagedDir;
 use crate::io::page::report::render_report;
 use crate::io::progress::RunProgress;
@@ -42,12 +45,23 @@ pub fn run(config: &RunConfig) -> Result<RunOutcome, AppError> {
     let scenario = &loaded.scenario;
     let runs = config.runs.unwrap_or(scenario.default_runs());
     let seed = config.seed.unwrap_or(scenario.default_seed());
-    if let Some(i) = config.trace {
+    if let (Some(i), None) = (config.trace, config.until_stable) {
         if i >= runs {
             return Err(AppError::Usage(format!("--trace {i} names no run: runs are numbered 0 to {}", runs - 1)));
         }
     }
     let range = config.shard.map_or(0..runs, |sh| sh.runs(runs));
+    // --until-stable starts from --runs, else 1,000 runs (D45).
+    let plan =
+        config.until_stable.map(|u| BatchPlan { first: config.runs.unwrap_or(FIRST_BATCH_RUNS), max_runs: u.max_runs });
+    if let (Some(first), Some(i)) = (plan.and_then(|p| p.next_total(0)), config.trace) {
+        if i >= first {
+            return Err(AppError::Usage(format!(
+                "--trace {i} is past the first batch of --until-stable (runs 0 to {}): trace an earlier run or raise --runs",
+                first - 1
+            )));
+        }
+    }
     // Fail early, before hours of simulation, when the output folder cannot be made.
     if config.out == crate::cli::default_out(&config.scenario) {
         // Only the default output/ folder is made on demand; a given --out must have a parent.
@@ -58,22 +72,23 @@ pub fn run(config: &RunConfig) -> Result<RunOutcome, AppError> {
     }
     let staged = StagedDir::new(&config.out)?;
     timings.lap("load");
-    let progress = RunProgress::new(range.end - range.start, config.quiet, &STOP);
+    let total = plan.and_then(|p| p.next_total(0)).unwrap_or(range.end - range.start);
+    let progress = RunProgress::new(total, config.quiet, &STOP);
     progress.set_message(scenario.name().to_string());
-    let aggregate = if config.per_run {
-        // runs.csv streams into the staged folder while the runs go (D39).
+    let (aggregate, stop) = if config.per_run {
+        // runs.csv streams into the staged folder while the runs go (D39), across batches too.
         let path = staged.path().join(RUNS_FILE);
         let io_error = |source| crate::io::output::OutputError::Io { path: path.clone(), source };
         let writer = RunsWriter::create(scenario, &path).map_err(io_error)?;
-        let aggregate = simulate_into(scenario, seed, range.clone(), config.threads, &progress, &writer);
+        let result = monte_carlo(config, scenario, seed, range.clone(), plan, &progress, &writer);
         progress.finish();
-        let aggregate = aggregate?;
+        let result = result?;
         writer.finish().map_err(io_error)?;
-        aggregate
+        result
     } else {
-        let aggregate = simulate(scenario, seed, range.clone(), config.threads, &progress);
+        let result = monte_carlo(config, scenario, seed, range.clone(), plan, &progress, &NoSink);
         progress.finish();
-        aggregate?
+        result?
     };
     timings.lap("simulate");
     if let Some(shard) = config.shard {
@@ -130,7 +145,108 @@ pub fn run(config: &RunConfig) -> Result<RunOutcome, AppError> {
     if !config.quiet {
         print!("{}", human_summary(scenario, &summary, seed, &out));
     }
+    if let Some(stop) = &stop {
+        report_stop(stop, config.quiet);
+    }
     Ok(RunOutcome { out, summary })
+}
+
+/// Runs of the first batch of `--until-stable` when `--runs` is not given (D45).
+pub const FIRST_BATCH_RUNS: u64 = 1_000;
+
+/// How `--until-stable` ended.
+struct Stop {
+    /// Runs done.
+    runs: u64,
+    /// Batches run.
+    batches: u64,
+    /// The figures still wider than the tolerance (empty: stable).
+    unstable: Vec<Unstable>,
+}
+
+/// The runs of `range`, or with `--until-stable` the batches of `plan` (with how they
+/// ended), every run handed to `sink`.
+fn monte_carlo<S: RunSink>(
+    config: &RunConfig,
+    scenario: &Scenario,
+    seed: u64,
+    range: std::ops::Range<u64>,
+    plan: Option<BatchPlan>,
+    progress: &RunProgress,
+    sink: &S,
+) -> Result<(Aggregate, Option<Stop>), EnsembleError> {
+    match (plan, config.until_stable) {
+        (Some(plan), Some(u)) => until_stable(scenario, seed, config.threads, plan, &u.tolerance, progress, sink)
+            .map(|(aggregate, stop)| (aggregate, Some(stop))),
+        _ => simulate_into(scenario, seed, range, config.threads, progress, sink).map(|a| (a, None)),
+    }
+}
+
+/// `--until-stable` (D45, D46): batches of runs by `plan`, each simulated by the
+/// ensemble over the next run indices and merged into the running aggregate (exactly,
+/// so N runs by batches are N runs at once), until the stopping rule holds or the cap
+/// is reached. The batch sizes depend only on the plan, so the stop does not depend on
+/// the thread count.
+fn until_stable<S: RunSink>(
+    scenario: &Scenario,
+    seed: u64,
+    threads: Option<usize>,
+    plan: BatchPlan,
+    tolerance: &Tolerance,
+    progress: &RunProgress,
+    sink: &S,
+) -> Result<(Aggregate, Stop), EnsembleError> {
+    let mut aggregate = Aggregate::empty(scenario);
+    let mut stop = Stop { runs: 0, batches: 0, unstable: Vec::new() };
+    while let Some(next) = plan.next_total(stop.runs) {
+        progress.set_total(next);
+        let batch = simulate_into(scenario, seed, stop.runs..next, threads, progress, sink)?;
+        aggregate.merge(&batch);
+        aggregate.flush();
+        stop.runs = next;
+        stop.batches += 1;
+        stop.unstable = unstable(&aggregate.summarize(scenario).headline, tolerance);
+        if stop.unstable.is_empty() {
+            break;
+        }
+    }
+    Ok((aggregate, stop))
+}
+
+/// The console line on how `--until-stable` ended: "stable after N runs", or, at the
+/// cap, which figures are still too wide (on stderr, even with --quiet).
+fn report_stop(stop: &Stop, quiet: bool) {
+    if stop.unstable.is_empty() {
+        if !quiet {
+            println!(
+                "stable after {} runs ({} batches): every checked 95% interval is within the tolerance",
+                stop.runs, stop.batches
+            );
+        }
+        return;
+    }
+    const SHOWN: usize = 5;
+    let mut figures: Vec<String> = stop
+        .unstable
+        .iter()
+        .take(SHOWN)
+        .map(|u| {
+            format!(
+                "{} (half-width {}, allowed {})",
+                u.what,
+                trim_decimals(u.half_width, 4),
+                trim_decimals(u.allowed, 4)
+            )
+        })
+        .collect();
+    if stop.unstable.len() > SHOWN {
+        figures.push(format!("and {} more", stop.unstable.len() - SHOWN));
+    }
+    eprintln!(
+        "warning: not stable after {} runs, the --max-runs cap: results written for those runs; still wider than the tolerance: {}",
+        stop.runs,
+        figures.join(", ")
+    );
 }
 
 /// Which files besides summary.csv and headline.json a finished Monte Carlo writes.

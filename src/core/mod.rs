@@ -19,6 +19,7 @@ pub mod scope;
 pub mod sensitivity;
 pub mod sketch;
 pub mod spec;
+pub mod stable;
 pub mod stats;
 pub mod swing;
 pub mod uncertainty;

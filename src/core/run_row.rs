@@ -18,6 +18,8 @@ pub struct RunsLayout {
     pub capex: bool,
     /// Whether it has `usd_per_pflops_year` (prices or electricity prices), as headline.json.
     pub usd_per_pflops: bool,
+    /// Whether it has `month_chips_to_money` (the scenario has budget lines), as headline.json.
+    pub money: bool,
 }
 
 impl RunsLayout {
@@ -28,6 +30,7 @@ impl RunsLayout {
             target: scenario.target().is_some(),
             capex: scenario.has_prices(),
             usd_per_pflops: scenario.has_prices() || scenario.has_electricity_prices(),
+            money: !scenario.budgets().is_empty(),
         }
     }
 
@@ -44,6 +47,10 @@ impl RunsLayout {
     /// outputs the sensitivity ranks inputs against (D40).
     pub fn numeric_outputs(&self) -> Vec<&'static str> {
         let mut names = vec!["operational", "compute_pflops", "month_50pct", "month_90pct"];
+        names.extend(["month_chips_to_power", "month_chips_to_space"]);
+        if self.money {
+            names.push("month_chips_to_money");
+        }
         if self.target {
             names.push("target_met");
         }
@@ -69,6 +76,9 @@ pub struct RunOutputs {
     pub month_50pct: Option<usize>,
     /// First month with 90% of ordered chips operational.
     pub month_90pct: Option<usize>,
+    /// First month the binding constraint switches from chips to power, space and money
+    /// (D47; `None` when it never does).
+    pub chips_to: [Option<usize>; 3],
     /// Whether the target was met at its month (`None` without a target).
     pub target_met: Option<bool>,
     /// Chips waiting, summed over months.
@@ -90,11 +100,15 @@ impl RunOutputs {
     pub fn numeric(&self, layout: &RunsLayout) -> impl Iterator<Item = f64> {
         let month = |m: Option<usize>| m.map_or(f64::INFINITY, |m| m as f64);
         let met = self.target_met.map(|met| f64::from(u8::from(met)));
+        // One entry per possible column, in `numeric_outputs` order.
         [
             Some(self.operational),
             Some(self.compute_pflops),
             Some(month(self.month_50pct)),
             Some(month(self.month_90pct)),
+            Some(month(self.chips_to[0])),
+            Some(month(self.chips_to[1])),
+            Some(month(self.chips_to[2])).filter(|_| layout.money),
             met.filter(|_| layout.target),
             Some(self.stranded_chip_months),
             Some(self.energy_twh_last_12_months),
@@ -115,6 +129,7 @@ impl RunOutputs {
             compute_pflops: record.get(horizon, Series::ComputePflops),
             month_50pct: month(PerRun::Month50pct),
             month_90pct: month(PerRun::Month90pct),
+            chips_to: [PerRun::ChipsToPower, PerRun::ChipsToSpace, PerRun::ChipsToMoney].map(month),
             target_met: scenario
                 .target()
                 .map(|t| record.get(t.by_month as usize, Series::Operational) >= t.operational as f64),

@@ -57,8 +57,7 @@ pub struct Aggregate {
 /// better warned of an infrastructure limit). A run in which no chip is ever due is
 /// chip-limited.
 pub fn limiting_constraint(record: &RunRecord) -> Binding {
-    let due = |m: usize| record.get(m, Series::Delivered) + record.get(m, Series::AwaitingFunds) > 0.0;
-    let Some(first) = (0..record.months()).find(|&m| due(m)) else {
+    let Some(first) = first_due_month(record) else {
         return Binding::Chips;
     };
     let mut months = [0u32; Binding::COUNT];
@@ -70,6 +69,21 @@ pub fn limiting_constraint(record: &RunRecord) -> Binding {
         .into_iter()
         .find(|b| months[b.index()] == most)
         .unwrap_or(Binding::Chips)
+}
+
+/// The first month a chip is due (delivered or awaiting funds), if any.
+fn first_due_month(record: &RunRecord) -> Option<usize> {
+    (0..record.months()).find(|&m| record.get(m, Series::Delivered) + record.get(m, Series::AwaitingFunds) > 0.0)
+}
+
+/// The month the binding constraint first switches from chips to `to` (D47): the first
+/// month in state `to` after the run's first chips-binding month counted from its first
+/// due month (before any chip is due nothing waits, so "chips" there is no phase).
+/// `None` when the run never has a chips phase or `to` never binds after it.
+pub fn switch_from_chips(record: &RunRecord, to: Binding) -> Option<usize> {
+    let first = first_due_month(record)?;
+    let chips = first + record.binding[first..].iter().position(|&b| b == Binding::Chips)?;
+    record.binding[chips..].iter().position(|&b| b == to).map(|k| chips + k)
 }
 
 /// The quantities each run contributes once (not per month), behind headline figures.
@@ -92,11 +106,18 @@ pub enum PerRun {
     /// Capex plus electricity to the horizon per PFLOP/s-year of compute delivered
     /// (+infinity when the run had no compute).
     UsdPerPflopsYear,
+    /// First month the binding constraint switches from chips to power (D47; +infinity
+    /// when never).
+    ChipsToPower,
+    /// The same, to space.
+    ChipsToSpace,
+    /// The same, to money.
+    ChipsToMoney,
 }
 
 impl PerRun {
     /// Every per-run quantity, in storage order.
-    pub const ALL: [PerRun; 8] = [
+    pub const ALL: [PerRun; 11] = [
         PerRun::Month50pct,
         PerRun::Month90pct,
         PerRun::PowerFirstBinds,
@@ -105,6 +126,9 @@ impl PerRun {
         PerRun::EnergyTwhLast12Months,
         PerRun::ElectricityUsdLast12Months,
         PerRun::UsdPerPflopsYear,
+        PerRun::ChipsToPower,
+        PerRun::ChipsToSpace,
+        PerRun::ChipsToMoney,
     ];
 
     /// Number of per-run quantities.
@@ -142,6 +166,9 @@ impl PerRun {
                     f64::INFINITY
                 }
             }
+            PerRun::ChipsToPower => never(switch_from_chips(record, Binding::Power)),
+            PerRun::ChipsToSpace => never(switch_from_chips(record, Binding::Space)),
+            PerRun::ChipsToMoney => never(switch_from_chips(record, Binding::Money)),
         }
     }
 }
@@ -347,6 +374,9 @@ impl Aggregate {
             month_50pct_operational: Reached::of(self.sketch(PerRun::Month50pct)),
             month_90pct_operational: Reached::of(self.sketch(PerRun::Month90pct)),
             power_first_binds: Reached::of(self.sketch(PerRun::PowerFirstBinds)),
+            chips_to_power: Switch::of(self.sketch(PerRun::ChipsToPower)),
+            chips_to_space: Switch::of(self.sketch(PerRun::ChipsToSpace)),
+            chips_to_money: Switch::of(self.sketch(PerRun::ChipsToMoney)),
             stranded_chip_months: Stats::of(self.sketch(PerRun::StrandedChipMonths)),
             stranded_capital_usd_months: scenario
                 .has_prices()
@@ -408,6 +438,9 @@ impl Aggregate {
             month_50pct_operational: ReachedCi::of(self.sketch(PerRun::Month50pct)),
             month_90pct_operational: ReachedCi::of(self.sketch(PerRun::Month90pct)),
             power_first_binds: ReachedCi::of(self.sketch(PerRun::PowerFirstBinds)),
+            chips_to_power: ReachedCi::of(self.sketch(PerRun::ChipsToPower)),
+            chips_to_space: ReachedCi::of(self.sketch(PerRun::ChipsToSpace)),
+            chips_to_money: ReachedCi::of(self.sketch(PerRun::ChipsToMoney)),
             stranded_chip_months: StatsCi::of(self.sketch(PerRun::StrandedChipMonths)),
             stranded_capital_usd_months: prices.then(|| StatsCi::of(self.sketch(PerRun::StrandedCapitalUsdMonths))),
             energy_twh_last_12_months: StatsCi::of(self.sketch(PerRun::EnergyTwhLast12Months)),
@@ -566,6 +599,12 @@ pub struct HeadlineCi {
     pub month_90pct_operational: ReachedCi,
     /// Of `power_first_binds`.
     pub power_first_binds: ReachedCi,
+    /// Of `chips_to_power`.
+    pub chips_to_power: ReachedCi,
+    /// Of `chips_to_space`.
+    pub chips_to_space: ReachedCi,
+    /// Of `chips_to_money`.
+    pub chips_to_money: ReachedCi,
     /// Of `stranded_chip_months`.
     pub stranded_chip_months: StatsCi,
     /// Of `stranded_capital_usd_months`.
@@ -620,6 +659,38 @@ impl Reached {
     }
 }
 
+/// When the binding constraint first switches from chips to another (D47): over all
+/// runs as a month reached (runs without the switch never reach it), and among the
+/// runs that switch, for the sentence that says when.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Switch {
+    /// Over all runs; `reached_share` is the share of runs with the switch.
+    pub all: Reached,
+    /// P10, P50 and P90 month among the runs that switch (`None` when none does).
+    pub among_switched: [Option<f64>; 3],
+}
+
+impl Switch {
+    fn of(sketch: &Sketch) -> Switch {
+        // The finite values are the lowest ranks: numpy's percentile over them alone.
+        let n = sketch.finite_count();
+        let among = |q: f64| {
+            (n > 0).then(|| {
+                let h = q / 100.0 * (n - 1) as f64;
+                let (lo, t) = (h.floor(), h - h.floor());
+                let (a, b) = (sketch.value_at(lo as u64), sketch.value_at((lo as u64 + 1).min(n - 1)));
+                // numpy's _lerp, as `Sketch::percentile`.
+                if t >= 0.5 {
+                    b - (b - a) * (1.0 - t)
+                } else {
+                    a + (b - a) * t
+                }
+            })
+        };
+        Switch { all: Reached::of(sketch), among_switched: [among(10.0), among(50.0), among(90.0)] }
+    }
+}
+
 /// The chance that `[target]` is met.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TargetResult {
@@ -646,6 +717,13 @@ pub struct Headline {
     pub month_90pct_operational: Reached,
     /// The first month in which power is the binding constraint.
     pub power_first_binds: Reached,
+    /// The month the binding constraint first switches from chips to power (D47).
+    pub chips_to_power: Switch,
+    /// The same, to space.
+    pub chips_to_space: Switch,
+    /// The same, to money (never without budget lines: kept, like `limited_by`'s money
+    /// share, so a file's statistics do not depend on whether it has budget lines).
+    pub chips_to_money: Switch,
     /// Waiting chips summed over the sampled months, in chip-months.
     pub stranded_chip_months: Stats,
     /// Capital of waiting chips summed over the sampled months, in USD-months; `None` when no chip has a price.

@@ -301,6 +301,62 @@ pub fn limited_by_clause(scenario: &Scenario, h: &Headline) -> String {
     words.join(", ")
 }
 
+/// The switches from chips some run makes (D47), in `Binding::ALL` order: the
+/// constraint, the share of runs ("62%", "under 1%", "over 99%") and when among those runs ("at
+/// median 2028-03 (P10 2027-06, P90 2029-01)").
+fn switches(scenario: &Scenario, h: &Headline) -> Vec<(Binding, String, String)> {
+    let all = [(Binding::Power, &h.chips_to_power), (Binding::Space, &h.chips_to_space)]
+        .into_iter()
+        .chain((!scenario.budgets().is_empty()).then_some((Binding::Money, &h.chips_to_money)));
+    let date = |m: Option<f64>| m.map_or_else(|| "n/a".to_string(), |m| scenario.date_of(m as u32).to_string());
+    all.filter_map(|(b, switch)| {
+        let s = Some(switch).filter(|s| s.all.reached_share > 0.0)?;
+        let share = match s.all.reached_share {
+            x if x < 0.005 => "under 1%".to_string(),
+            x if (0.995..1.0).contains(&x) => "over 99%".to_string(),
+            x => percent(x),
+        };
+        let [p10, p50, p90] = s.among_switched.map(date);
+        Some((b, share, format!("at median {p50} (P10 {p10}, P90 {p90})")))
+    })
+    .collect()
+}
+
+/// The console's clause on the switches from chips (D47), e.g. "to power in 62% of
+/// runs, at median 2028-03 (P10 2027-06, P90 2029-01); to space in 4%, ...", the months
+/// among the runs that switch; "none" when no run switches.
+pub fn switch_clause(scenario: &Scenario, h: &Headline) -> String {
+    let parts: Vec<String> = switches(scenario, h)
+        .into_iter()
+        .enumerate()
+        .map(|(i, (b, share, when))| {
+            let runs = if i == 0 { " of runs" } else { "" };
+            format!("to {} in {share}{runs}, {when}", b.label())
+        })
+        .collect();
+    if parts.is_empty() {
+        "none".to_string()
+    } else {
+        parts.join("; ")
+    }
+}
+
+/// The report's sentence on the switches from chips (D47): "In 62% of runs the binding
+/// constraint switches from chips to power, at median 2028-03 (P10 2027-06, P90
+/// 2029-01); to space in 4%, at median .... The months are among the runs that switch."
+pub fn switch_sentence(scenario: &Scenario, h: &Headline) -> String {
+    let all = switches(scenario, h);
+    let Some(((b, share, when), rest)) = all.split_first() else {
+        return "In no run does the binding constraint switch from chips to another constraint.".to_string();
+    };
+    let mut text = format!("In {share} of runs the binding constraint switches from chips to {}, {when}", b.label());
+    for (b, share, when) in rest {
+        text.push_str(&format!("; to {} in {share}, {when}", b.label()));
+    }
+    text.push_str(". The months are among the runs that switch.");
+    text
+}
+
 /// When power binds in at least half of the runs: "from 2027-04 to 2029-02" (the first
 /// unbroken stretch), or `None` when it never does.
 pub fn power_half_window(scenario: &Scenario, h: &Headline) -> Option<String> {
@@ -345,6 +401,7 @@ pub fn binding_text(scenario: &Scenario, summary: &Summary) -> String {
         let first = chars.next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
         sentences.push(format!("{first}{}.", chars.as_str()));
     }
+    sentences.push(switch_sentence(scenario, h));
     sentences.join(" ")
 }
 

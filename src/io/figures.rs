@@ -36,6 +36,12 @@ pub enum Figure {
     Month90pctOperational,
     /// The first month in which power binds.
     PowerFirstBinds,
+    /// The month the binding constraint first switches from chips to power (D47).
+    ChipsToPower,
+    /// The same, to space.
+    ChipsToSpace,
+    /// The same, to money.
+    ChipsToMoney,
     /// Chips waiting, summed over months.
     StrandedChipMonths,
     /// Price of waiting chips, summed over months (when prices are set).
@@ -86,7 +92,7 @@ pub struct FigureDef {
 }
 
 /// Every headline figure, in the order every writer shows them.
-pub const FIGURES: [FigureDef; 12] = [
+pub const FIGURES: [FigureDef; 15] = [
     FigureDef {
         figure: Figure::OperationalAtHorizon,
         key: "operational_at_horizon",
@@ -155,6 +161,51 @@ pub const FIGURES: [FigureDef; 12] = [
         compare_note: "",
         in_sweep: true,
         own_console_row: true,
+        in_brief: false,
+    },
+    FigureDef {
+        figure: Figure::ChipsToPower,
+        key: "chips_to_power",
+        kind: FigureKind::MonthReached,
+        unit: Unit::Chips,
+        label: "Binding constraint switches from chips to power",
+        console: "chips to power switch",
+        console_note: "",
+        compare: "switch from chips to power",
+        compare_note: "",
+        in_sweep: true,
+        own_console_row: true,
+        // One sentence on the switches instead (`io::brief::switch_clauses`).
+        in_brief: false,
+    },
+    FigureDef {
+        figure: Figure::ChipsToSpace,
+        key: "chips_to_space",
+        kind: FigureKind::MonthReached,
+        unit: Unit::Chips,
+        label: "Binding constraint switches from chips to space",
+        console: "chips to space switch",
+        console_note: "",
+        compare: "switch from chips to space",
+        compare_note: "",
+        in_sweep: false,
+        own_console_row: true,
+        // One sentence on the switches instead (`io::brief::switch_clauses`).
+        in_brief: false,
+    },
+    FigureDef {
+        figure: Figure::ChipsToMoney,
+        key: "chips_to_money",
+        kind: FigureKind::MonthReached,
+        unit: Unit::Chips,
+        label: "Binding constraint switches from chips to money",
+        console: "chips to money switch",
+        console_note: "",
+        compare: "switch from chips to money",
+        compare_note: "",
+        in_sweep: false,
+        own_console_row: true,
+        // One sentence on the switches instead (`io::brief::switch_clauses`).
         in_brief: false,
     },
     FigureDef {
@@ -290,6 +341,9 @@ impl Figure {
             Figure::Month50pctOperational => Some(MonthReached(&c.month_50pct_operational)),
             Figure::Month90pctOperational => Some(MonthReached(&c.month_90pct_operational)),
             Figure::PowerFirstBinds => Some(MonthReached(&c.power_first_binds)),
+            Figure::ChipsToPower => Some(MonthReached(&c.chips_to_power)),
+            Figure::ChipsToSpace => Some(MonthReached(&c.chips_to_space)),
+            Figure::ChipsToMoney => Some(MonthReached(&c.chips_to_money)),
             Figure::StrandedChipMonths => Some(Distribution(&c.stranded_chip_months)),
             Figure::StrandedCapitalUsdMonths => c.stranded_capital_usd_months.as_ref().map(Distribution),
             Figure::EnergyLast12Months => Some(Distribution(&c.energy_twh_last_12_months)),
@@ -310,6 +364,9 @@ impl Figure {
             Figure::Month50pctOperational => Some(MonthReached(&h.month_50pct_operational)),
             Figure::Month90pctOperational => Some(MonthReached(&h.month_90pct_operational)),
             Figure::PowerFirstBinds => Some(MonthReached(&h.power_first_binds)),
+            Figure::ChipsToPower => Some(MonthReached(&h.chips_to_power.all)),
+            Figure::ChipsToSpace => Some(MonthReached(&h.chips_to_space.all)),
+            Figure::ChipsToMoney => Some(MonthReached(&h.chips_to_money.all)),
             Figure::StrandedChipMonths => Some(Distribution(&h.stranded_chip_months)),
             Figure::StrandedCapitalUsdMonths => h.stranded_capital_usd_months.as_ref().map(Distribution),
             Figure::EnergyLast12Months => Some(Distribution(&h.energy_twh_last_12_months)),

@@ -34,6 +34,11 @@ impl RunProgress {
         self.bar.set_message(msg);
     }
 
+    /// Sets the runs the bar counts to (`run --until-stable` raises it batch by batch).
+    pub fn set_total(&self, runs: u64) {
+        self.bar.set_length(runs);
+    }
+
     /// Removes the bar from the terminal.
     pub fn finish(&self) {
         self.bar.finish_and_clear();

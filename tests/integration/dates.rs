@@ -74,5 +74,5 @@ fn sweep_csv_gives_each_month_percentile_as_a_date() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 2 * 9, "three month figures x P10/P50/P90, two rows");
+    assert_eq!(checked, 2 * 12, "four month figures x P10/P50/P90, two rows");
 }

@@ -163,6 +163,8 @@ fn columns_are_the_uncertain_inputs_then_the_outputs() {
         "compute_pflops",
         "month_50pct",
         "month_90pct",
+        "month_chips_to_power",
+        "month_chips_to_space",
         "target_met",
         "stranded_chip_months",
         "energy_twh_last_12_months",

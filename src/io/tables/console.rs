@@ -3,7 +3,7 @@
 
 use crate::core::scenario::Scenario;
 use crate::core::stats::{Headline, Summary};
-use crate::io::brief::{limited_by_clause, power_half_window};
+use crate::io::brief::{limited_by_clause, power_half_window, switch_clause};
 use crate::io::figures::{
     human, month_interval, percent_interval, triple, Context, Figure, FigureCi, FigureValue, FIGURES,
 };
@@ -27,6 +27,7 @@ pub fn human_summary(scenario: &Scenario, summary: &Summary, seed: u64, out: &st
         "power binds in half of the runs",
         power_half_window(scenario, h).unwrap_or_else(|| "in no month".to_string())
     ));
+    lines.push(format!("{:<34} {}", "binding switches from chips", switch_clause(scenario, h)));
     for def in FIGURES.iter().filter(|d| d.own_console_row && d.in_brief) {
         let Some(value) = def.figure.value(h) else { continue };
         let label = cx.fill(def.console);

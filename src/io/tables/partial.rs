@@ -84,6 +84,11 @@ struct AggregateFile {
     energy_twh_last_12_months: SketchFile,
     electricity_usd_last_12_months: SketchFile,
     usd_per_pflops_year: SketchFile,
+    /// The month the binding constraint first switches from chips to power, space,
+    /// money (format 7; D47).
+    chips_to_power: SketchFile,
+    chips_to_space: SketchFile,
+    chips_to_money: SketchFile,
     target_met: u64,
     /// Per month, runs with at least the target's chips operational (format 6; empty
     /// without a target).
@@ -153,7 +158,7 @@ impl AggregateFile {
     fn of(aggregate: &Aggregate) -> AggregateFile {
         let p = aggregate.parts();
         // The file names each per-run sketch (`PerRun::ALL` order).
-        let [month_50pct, month_90pct, power_first_binds, stranded_chip_months, stranded_capital_usd_months, energy_twh_last_12_months, electricity_usd_last_12_months, usd_per_pflops_year] =
+        let [month_50pct, month_90pct, power_first_binds, stranded_chip_months, stranded_capital_usd_months, energy_twh_last_12_months, electricity_usd_last_12_months, usd_per_pflops_year, chips_to_power, chips_to_space, chips_to_money] =
             p.per_run.map(SketchFile::of);
         AggregateFile {
             month_50pct,
@@ -164,6 +169,9 @@ impl AggregateFile {
             energy_twh_last_12_months,
             electricity_usd_last_12_months,
             usd_per_pflops_year,
+            chips_to_power,
+            chips_to_space,
+            chips_to_money,
             runs: p.runs,
             months: p.months,
             series: p.series,
@@ -200,6 +208,9 @@ impl AggregateFile {
                 self.energy_twh_last_12_months,
                 self.electricity_usd_last_12_months,
                 self.usd_per_pflops_year,
+                self.chips_to_power,
+                self.chips_to_space,
+                self.chips_to_money,
             ]
             .map(SketchFile::parts),
             target_met: self.target_met,

@@ -42,6 +42,12 @@ pub fn write_row(out: &mut String, layout: &RunsLayout, run: u64, inputs: &[f64]
     let _ = write!(out, ",{},{}", number(o.operational), number(o.compute_pflops));
     optional(out, o.month_50pct.map(|m| m as f64));
     optional(out, o.month_90pct.map(|m| m as f64));
+    let [power, space, money] = o.chips_to.map(|m| m.map(|m| m as f64));
+    optional(out, power);
+    optional(out, space);
+    if layout.money {
+        optional(out, money);
+    }
     if layout.target {
         out.push_str(if o.target_met == Some(true) { ",1" } else { ",0" });
     }

@@ -445,7 +445,10 @@ fn constraints_by_region(d: &ChartData, x: &mut XAxis) -> Parts {
             Panel { y: share(""), show_x: true, heading, layers: out }
         })
         .collect();
-    (binding_legend(false), Layout::Grid { rows, cols }, panels)
+    // In a region "chips bind" means nothing waits there (D53).
+    let mut legend = binding_legend(false);
+    legend[0] = item(Swatch::Fill(CHIPS, 1.0), "Nothing waits in the region (chips bind)");
+    (legend, Layout::Grid { rows, cols }, panels)
 }
 
 fn constraints(d: &ChartData, x: &XAxis) -> Parts {

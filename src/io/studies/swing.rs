@@ -38,7 +38,8 @@ fn statistic(def: &FigureDef) -> &'static str {
     }
 }
 
-/// One input's changes in `def`: (at low, at high, change low, change high, swing).
+/// One input's values of `def` at its two pins and the unpinned value, from which the
+/// changes and the swing follow (`None` where a month is not reached).
 struct Change {
     at: [Option<f64>; 2],
     base: Option<f64>,

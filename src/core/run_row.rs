@@ -121,8 +121,24 @@ impl RunOutputs {
 
     /// The outputs of the run `record` holds.
     pub fn of(scenario: &Scenario, record: &RunRecord) -> RunOutputs {
+        RunOutputs::from_per_run(
+            scenario,
+            record,
+            &PerRun::ALL.map(|q| q.of(scenario, record)),
+            limiting_constraint(record),
+        )
+    }
+
+    /// The outputs of the run `record` holds, given its per-run quantities (`PerRun::ALL`
+    /// order) and limiting constraint as the aggregate has already computed them.
+    pub fn from_per_run(
+        scenario: &Scenario,
+        record: &RunRecord,
+        per_run: &[f64; PerRun::COUNT],
+        limited_by: Binding,
+    ) -> RunOutputs {
         let horizon = record.months() - 1;
-        let per_run = |q: PerRun| q.of(scenario, record);
+        let per_run = |q: PerRun| per_run[q.index()];
         let month = |q: PerRun| Some(per_run(q)).filter(|m| m.is_finite()).map(|m| m as usize);
         RunOutputs {
             operational: record.get(horizon, Series::Operational),
@@ -137,7 +153,7 @@ impl RunOutputs {
             energy_twh_last_12_months: per_run(PerRun::EnergyTwhLast12Months),
             capex_usd_at_horizon: record.get(horizon, Series::CapexUsd),
             usd_per_pflops_year: per_run(PerRun::UsdPerPflopsYear),
-            limited_by: limiting_constraint(record),
+            limited_by,
         }
     }
 }

@@ -5,9 +5,7 @@
 //! is the same whatever the threads or shards), merges by concatenation, and
 //! `Sensitivity::of` ranks them exactly (midranks for ties) with a Fisher-z interval.
 
-use super::run::RunRecord;
 use super::run_row::{RunOutputs, RunsLayout};
-use super::scenario::Scenario;
 use super::uncertainty::Z95;
 
 /// Runs (by index, from 0) whose inputs and outputs the sensitivity ranks. Past it the
@@ -36,14 +34,14 @@ impl RankSample {
     }
 
     /// Adds run `run` (when it is among the first `SENSITIVITY_RUNS`): its drawn inputs
-    /// and the outputs of its record.
-    pub fn add(&mut self, scenario: &Scenario, layout: &RunsLayout, run: u64, inputs: &[f64], record: &RunRecord) {
+    /// and its outputs (`outputs` is called only for a run the sample takes).
+    pub fn add(&mut self, layout: &RunsLayout, run: u64, inputs: &[f64], outputs: impl FnOnce() -> RunOutputs) {
         if run >= SENSITIVITY_RUNS || inputs.len() != layout.inputs.len() {
             return;
         }
         self.runs.push(run);
         self.values.extend(inputs.iter().map(|&x| x as f32));
-        self.values.extend(RunOutputs::of(scenario, record).numeric(layout).map(|x| x as f32));
+        self.values.extend(outputs().numeric(layout).map(|x| x as f32));
     }
 
     /// Adds the rows of `other`.

@@ -5,7 +5,7 @@
 use super::exceedance::{chosen_months, odds_at, table, Exceedance, TargetByMonth};
 use super::metrics::{series_count, Binding, Series};
 use super::run::RunRecord;
-use super::run_row::RunsLayout;
+use super::run_row::{RunOutputs, RunsLayout};
 use super::scenario::Scenario;
 use super::scope::{ScopeAggregate, ScopeParts, ScopeSummary};
 use super::sensitivity::{RankSample, Sensitivity};
@@ -276,15 +276,19 @@ impl Aggregate {
     /// order; `layout` is `RunsLayout::of(scenario)`, built once by the caller).
     pub fn add_run(&mut self, scenario: &Scenario, layout: &RunsLayout, run: u64, inputs: &[f64], record: &RunRecord) {
         self.runs += 1;
-        self.ranks.add(scenario, layout, run, inputs, record);
+        // Each per-run quantity and the limiting constraint once: the sketches, the
+        // counts and the sensitivity's outputs all read them.
+        let per_run = PerRun::ALL.map(|q| q.of(scenario, record));
+        let limited_by = limiting_constraint(record);
+        self.ranks.add(layout, run, inputs, || RunOutputs::from_per_run(scenario, record, &per_run, limited_by));
         for (cell, &v) in self.cells.iter_mut().zip(&record.values) {
             cell.add(v);
         }
         for (counts, b) in self.binding.iter_mut().zip(&record.binding) {
             counts[b.index()] += 1;
         }
-        for (sketch, quantity) in self.per_run.iter_mut().zip(PerRun::ALL) {
-            sketch.add(quantity.of(scenario, record));
+        for (sketch, &value) in self.per_run.iter_mut().zip(&per_run) {
+            sketch.add(value);
         }
         if let Some(t) = scenario.target() {
             if record.get(t.by_month as usize, Series::Operational) >= t.operational as f64 {
@@ -296,7 +300,7 @@ impl Aggregate {
                 }
             }
         }
-        self.limited_by[limiting_constraint(record).index()] += 1;
+        self.limited_by[limited_by.index()] += 1;
         self.scope.add(&record.scoped);
     }
 

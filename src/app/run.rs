@@ -205,7 +205,7 @@ fn until_stable<S: RunSink>(
         aggregate.flush();
         stop.runs = next;
         stop.batches += 1;
-        stop.unstable = unstable(&aggregate.summarize(scenario).headline, tolerance);
+        stop.unstable = unstable(&aggregate.headline(scenario), tolerance);
         if stop.unstable.is_empty() {
             break;
         }

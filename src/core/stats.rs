@@ -366,15 +366,31 @@ impl Aggregate {
     /// Finished statistics.
     pub fn summarize(&self, scenario: &Scenario) -> Summary {
         let runs = self.runs.max(1) as f64;
-        let cells = self.cells.iter().map(Stats::of).collect();
-        let binding_share = self.binding.iter().map(|c| c.map(|n| n as f64 / runs)).collect();
+        Summary {
+            runs: self.runs,
+            months: self.months,
+            series: self.series,
+            cells: self.cells.iter().map(Stats::of).collect(),
+            binding_share: self.binding.iter().map(|c| c.map(|n| n as f64 / runs)).collect(),
+            headline: self.headline(scenario),
+            exceedance: self.exceedance(scenario),
+            sensitivity: Sensitivity::of(&self.ranks, &RunsLayout::of(scenario)),
+            scope: self.scope.summarize(self.runs),
+        }
+    }
+
+    /// The headline figures alone (MODEL.md section 6), as `summarize` gives them: what
+    /// `--until-stable` checks after each batch and the swing compares, without the
+    /// per-month statistics, exceedance, sensitivity or scoped results.
+    pub fn headline(&self, scenario: &Scenario) -> Headline {
+        let runs = self.runs.max(1) as f64;
         let horizon = self.months - 1;
-        let at_horizon = |s: Series| Stats::of(&self.cells[horizon * self.series + s.index()]);
+        let at_horizon = |s: Series| Stats::of(self.cell(horizon, s));
         let priced = scenario.has_electricity_prices();
-        let headline = Headline {
+        Headline {
             ordered_chips: scenario.ordered_chips(),
-            operational_at_horizon: Stats::of(&self.cells[horizon * self.series + Series::Operational.index()]),
-            compute_pflops_at_horizon: Stats::of(&self.cells[horizon * self.series + Series::ComputePflops.index()]),
+            operational_at_horizon: at_horizon(Series::Operational),
+            compute_pflops_at_horizon: at_horizon(Series::ComputePflops),
             month_50pct_operational: Reached::of(self.sketch(PerRun::Month50pct)),
             month_90pct_operational: Reached::of(self.sketch(PerRun::Month90pct)),
             power_first_binds: Reached::of(self.sketch(PerRun::PowerFirstBinds)),
@@ -409,19 +425,6 @@ impl Aggregate {
                 probability: self.target_met as f64 / runs,
             }),
             ci95: self.headline_ci(scenario),
-        };
-        let exceedance = self.exceedance(scenario);
-        let sensitivity = Sensitivity::of(&self.ranks, &RunsLayout::of(scenario));
-        Summary {
-            runs: self.runs,
-            months: self.months,
-            series: self.series,
-            cells,
-            binding_share,
-            headline,
-            exceedance,
-            sensitivity,
-            scope: self.scope.summarize(self.runs),
         }
     }
 

@@ -40,13 +40,13 @@ pub fn swing(
     threads: Option<usize>,
     progress: &dyn Progress,
 ) -> Result<Swing, EnsembleError> {
-    let base = simulate(scenario, seed, 0..runs, threads, progress)?.summarize(scenario).headline;
+    let base = simulate(scenario, seed, 0..runs, threads, progress)?.headline(scenario);
     let mut inputs = Vec::new();
     for (index, (input, law)) in input_laws(scenario).into_iter().enumerate() {
         let pinned = [law.pinned(false), law.pinned(true)];
         let headline = |value: f64| -> Result<Headline, EnsembleError> {
             let aggregate = simulate_pinned(scenario, seed, 0..runs, threads, progress, (index, value))?;
-            Ok(aggregate.summarize(scenario).headline)
+            Ok(aggregate.headline(scenario))
         };
         let headlines = [headline(pinned[0])?, headline(pinned[1])?];
         inputs.push(InputSwing { input, pinned, headlines });

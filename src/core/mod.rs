@@ -9,6 +9,7 @@ pub mod event;
 pub mod exact_sum;
 pub mod exceedance;
 pub mod hash;
+pub mod headline;
 pub mod metrics;
 pub mod quantile;
 pub mod rng;

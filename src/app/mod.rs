@@ -144,35 +144,55 @@ impl Timings {
     }
 }
 
-/// Writes one chart as `STEM.png`/`STEM.svg` in the `--charts` formats and, when
-/// `want_svg`, returns its SVG text for a page: the SVG written to the file, or rendered
-/// once for the page alone when no SVG file is written. `render` gives `None` for a chart
-/// that does not apply (nothing is written, and `None` is returned).
-pub(crate) fn write_chart(
+/// Writes each chart of `kinds` as `STEM.png`/`STEM.svg` in the `--charts` formats and,
+/// when `want_svg`, returns (chart, SVG text) for a page: the SVG written to the file, or
+/// rendered once for the page alone when no SVG file is written. `render` gives `None`
+/// for a chart that does not apply (nothing is written for it, and it is left out).
+/// Every chart's formats are rendered in parallel (charts are independent, and
+/// rasterising and compressing PNGs is most of a run's writing time), then written in
+/// the order given, so the files and the result are the same on any number of threads.
+pub(crate) fn write_charts<K: Copy + Send + Sync>(
     staged: &crate::io::output::StagedDir,
-    stem: &str,
+    kinds: &[K],
+    stem: impl Fn(K) -> &'static str,
     charts: ChartFormats,
     want_svg: bool,
-    render: impl Fn(ChartFormat) -> Result<Option<Vec<u8>>, crate::io::chart::ChartError>,
-) -> Result<Option<String>, AppError> {
-    let render = |format| render(format).map_err(|e| AppError::Engine(format!("chart {stem}: {e}")));
-    let mut svg = None;
-    for &(format, ext) in formats(charts) {
-        if let Some(bytes) = render(format)? {
-            staged.write(&format!("{stem}.{ext}"), &bytes)?;
+    render: impl Fn(K, ChartFormat) -> Result<Option<Vec<u8>>, crate::io::chart::ChartError> + Sync,
+) -> Result<Vec<(K, String)>, AppError> {
+    use rayon::prelude::*;
+    let files = formats(charts);
+    let svg_file = files.iter().any(|&(format, _)| format == ChartFormat::Svg);
+    let mut jobs: Vec<(usize, ChartFormat)> = Vec::new();
+    for index in 0..kinds.len() {
+        jobs.extend(files.iter().map(|&(format, _)| (index, format)));
+        if want_svg && !svg_file {
+            jobs.push((index, ChartFormat::Svg));
+        }
+    }
+    let rendered: Vec<_> = jobs.par_iter().map(|&(index, format)| render(kinds[index], format)).collect();
+    let mut rendered = jobs.iter().zip(rendered);
+    let mut svgs = Vec::new();
+    for &kind in kinds {
+        let stem = stem(kind);
+        let mut svg = None;
+        for _ in 0..files.len() + usize::from(want_svg && !svg_file) {
+            let Some((&(_, format), bytes)) = rendered.next() else { break };
+            let bytes = bytes.map_err(|e| AppError::Engine(format!("chart {stem}: {e}")))?;
+            let Some(bytes) = bytes else { continue };
+            if let Some(&(_, ext)) = files.iter().find(|&&(f, _)| f == format) {
+                staged.write(&format!("{stem}.{ext}"), &bytes)?;
+            }
             if format == ChartFormat::Svg {
                 svg = Some(bytes);
             }
         }
+        if want_svg {
+            if let Some(bytes) = svg {
+                svgs.push((kind, String::from_utf8_lossy(&bytes).into_owned()));
+            }
+        }
     }
-    if !want_svg {
-        return Ok(None);
-    }
-    let svg = match svg {
-        Some(svg) => Some(svg),
-        None => render(ChartFormat::Svg)?,
-    };
-    Ok(svg.map(|bytes| String::from_utf8_lossy(&bytes).into_owned()))
+    Ok(svgs)
 }
 
 /// The chart formats to write for `--charts`, with their file extensions.

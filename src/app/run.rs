@@ -1,7 +1,7 @@
 //! `buildout run`: one scenario's Monte Carlo (or one shard of it), then every output
 //! file written at once; `write_outputs` also serves `merge`.
 
-use super::{write_chart, Timings, STOP};
+use super::{write_charts, Timings, STOP};
 use crate::cli::{ChartFormats, RunConfig};
 use crate::core::ensemble::{simulate_into, EnsembleError, NoSink, RunSink};
 use crate::core::run::{run_with, Workspace};
@@ -288,14 +288,10 @@ pub(crate) fn write_outputs(
     }
     if files.charts != ChartFormats::None || files.report {
         let data = chart_data(scenario, summary, seed, &files.scenario_file);
-        let mut svgs = Vec::new();
-        for kind in ChartKind::ALL.into_iter().filter(|k| k.applies(&data)) {
-            // The report inlines the SVG written to the chart file (rendered once).
-            let render = |format| render_chart(kind, &data, format).map(Some);
-            if let Some(svg) = write_chart(staged, kind.file_stem(), files.charts, files.report, render)? {
-                svgs.push((kind, svg));
-            }
-        }
+        let kinds: Vec<ChartKind> = ChartKind::ALL.into_iter().filter(|k| k.applies(&data)).collect();
+        // The report inlines the SVG written to the chart file (rendered once).
+        let render = |kind, format| render_chart(kind, &data, format).map(Some);
+        let svgs = write_charts(staged, &kinds, ChartKind::file_stem, files.charts, files.report, render)?;
         if files.report {
             let html = render_report(&data, &report_data(scenario, summary), &svgs);
             staged.write("report.html", html.as_bytes())?;

@@ -1,7 +1,7 @@
 //! `buildout compare`, `buildout sweep` and `buildout sensitivity`: several ensembles
 //! with common random numbers, then their tables, charts and page.
 
-use super::{formats, write_chart, STOP};
+use super::{formats, write_charts, STOP};
 use crate::cli::ChartFormats;
 use crate::core::ensemble::simulate;
 use crate::core::scenario::Scenario;
@@ -94,15 +94,10 @@ fn write_compare_charts(
 ) -> Result<Vec<(String, String)>, AppError> {
     use crate::io::chart::{compare_data, render_compare_chart, CompareKind};
     let data = compare_data(items, seed);
-    let mut svgs = Vec::new();
-    for kind in CompareKind::ALL {
-        // compare.html inlines every chart, also when no SVG files are written.
-        let render = |format| render_compare_chart(kind, &data, format);
-        if let Some(svg) = write_chart(staged, kind.file_stem(), charts, true, render)? {
-            svgs.push((kind.title().to_string(), svg));
-        }
-    }
-    Ok(svgs)
+    // compare.html inlines every chart, also when no SVG files are written.
+    let render = |kind, format| render_compare_chart(kind, &data, format);
+    let svgs = write_charts(staged, &CompareKind::ALL, CompareKind::file_stem, charts, true, render)?;
+    Ok(svgs.into_iter().map(|(kind, svg)| (kind.title().to_string(), svg)).collect())
 }
 
 /// `buildout sweep`: the scenario once per value of one key (same seed and runs), then

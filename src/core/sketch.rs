@@ -302,8 +302,12 @@ pub struct Sketch {
     finite_count: u64,
     /// The sum of the finite values sorted in so far (pending values join it at flush).
     sum: ExactSum,
-    /// Values not yet sorted in.
+    /// Values not yet sorted in, but for +0.0.
     pending: Vec<f64>,
+    /// +0.0 values not yet sorted in: counted, not buffered. Zero is by far the most
+    /// common value (the chips, megawatts and dollars of things that have not happened
+    /// yet; 38% of korea-260k's values), and a count needs no sorting.
+    pending_zeros: u64,
     /// Sorted distinct values with their counts, while exact.
     exact: Vec<(f64, u64)>,
     buckets: Option<Buckets>,
@@ -370,30 +374,44 @@ impl Sketch {
         // Bucketed or not, values wait in a batch: sorting a batch touches each bucket
         // once, where adding values one by one searches the bucket map for every value,
         // and the batch's sum takes one exact product per distinct value.
-        self.pending.push(value);
-        if self.pending.len() >= PENDING_LIMIT {
+        if value == 0.0 && value.is_sign_positive() {
+            self.pending_zeros += 1;
+        } else {
+            self.pending.push(value);
+        }
+        if self.pending_len() >= PENDING_LIMIT {
             self.flush();
         }
     }
 
+    /// Values waiting to be sorted in.
+    fn pending_len(&self) -> usize {
+        self.pending.len().saturating_add(usize::try_from(self.pending_zeros).unwrap_or(usize::MAX))
+    }
+
     /// Moves pending values into the sorted exact list (or the buckets).
     pub fn flush(&mut self) {
-        if self.pending.is_empty() {
+        if self.pending_len() == 0 {
             return;
         }
         let mut pending = std::mem::take(&mut self.pending);
+        let zeros = std::mem::take(&mut self.pending_zeros);
         sort_total(&mut pending);
-        let mut runs: Vec<(f64, u64)> = Vec::with_capacity(pending.len());
-        for v in pending.drain(..) {
-            match runs.last_mut() {
-                Some((last, c)) if last.total_cmp(&v).is_eq() => *c += 1,
-                _ => runs.push((v, 1)),
-            }
+        // The counted +0.0s go after the negative values and -0.0, as `total_cmp` orders.
+        let split = pending.partition_point(|v| v.total_cmp(&0.0).is_lt());
+        let mut runs: Vec<(f64, u64)> = Vec::with_capacity(pending.len() + 1);
+        let mut push = |v: f64, n: u64| match runs.last_mut() {
+            Some((last, c)) if last.to_bits() == v.to_bits() => *c += n,
+            _ => runs.push((v, n)),
+        };
+        pending[..split].iter().for_each(|&v| push(v, 1));
+        if zeros > 0 {
+            push(0.0, zeros);
         }
+        pending[split..].iter().for_each(|&v| push(v, 1));
+        pending.clear();
         self.pending = pending;
-        for &(v, c) in &runs {
-            self.sum.add_product(v, c);
-        }
+        self.sum.add_products(&runs);
         self.absorb(&runs);
     }
 
@@ -441,6 +459,7 @@ impl Sketch {
         // Unsorted values travel as they are: the final state depends only on the
         // multiset of values, never on how batches were cut.
         self.pending.extend_from_slice(&other.pending);
+        self.pending_zeros += other.pending_zeros;
         match (&mut self.buckets, &other.buckets) {
             (_, None) => {
                 if !other.exact.is_empty() {
@@ -455,7 +474,7 @@ impl Sketch {
                 self.exact = Vec::new();
             }
         }
-        if self.pending.len() >= PENDING_LIMIT {
+        if self.pending_len() >= PENDING_LIMIT {
             self.flush();
         }
     }
@@ -483,7 +502,7 @@ impl Sketch {
             count: self.count,
             finite_count: self.finite_count,
             sum: self.sum.canonical_partials(),
-            pending: self.pending.clone(),
+            pending: self.pending.iter().copied().chain((0..self.pending_zeros).map(|_| 0.0)).collect(),
             exact: self.exact.clone(),
             buckets: self.buckets.clone(),
         }
@@ -510,7 +529,15 @@ impl Sketch {
         if held != u128::from(count) {
             return Err(PartsError::CountMismatch { count, held });
         }
-        let sketch = Sketch { count, finite_count, sum: ExactSum::from_partials(&sum), pending, exact, buckets };
+        let sketch = Sketch {
+            count,
+            finite_count,
+            sum: ExactSum::from_partials(&sum),
+            pending,
+            pending_zeros: 0,
+            exact,
+            buckets,
+        };
         if sketch.is_well_formed() {
             Ok(sketch)
         } else {
@@ -535,7 +562,7 @@ impl Sketch {
 
     /// Mean of the finite values (0 when there are none).
     pub fn mean(&self) -> f64 {
-        if !self.pending.is_empty() {
+        if self.pending_len() > 0 {
             let mut sealed = self.clone();
             sealed.flush();
             return sealed.mean();
@@ -550,7 +577,7 @@ impl Sketch {
     /// The value of rank `rank` (0-based, ascending; clamped to the last value): exact
     /// while the sketch is exact, else within `RELATIVE_ACCURACY` of it. NaN when empty.
     pub fn value_at(&self, rank: u64) -> f64 {
-        if !self.pending.is_empty() {
+        if self.pending_len() > 0 {
             let mut sealed = self.clone();
             sealed.flush();
             return sealed.value_at(rank);
@@ -566,7 +593,7 @@ impl Sketch {
     /// its range), so the count is that of values at least x(1 -/+ RELATIVE_ACCURACY) at
     /// worst, and a percentile and this count agree with each other.
     pub fn count_at_least(&self, x: f64) -> u64 {
-        if !self.pending.is_empty() {
+        if self.pending_len() > 0 {
             let mut sealed = self.clone();
             sealed.flush();
             return sealed.count_at_least(x);
@@ -585,7 +612,7 @@ impl Sketch {
     /// read as its bucket's rank-spread estimate (each within `RELATIVE_ACCURACY`).
     /// `None` with fewer than two finite values.
     pub fn variance(&self) -> Option<f64> {
-        if !self.pending.is_empty() {
+        if self.pending_len() > 0 {
             let mut sealed = self.clone();
             sealed.flush();
             return sealed.variance();
@@ -634,7 +661,7 @@ impl Sketch {
     /// statistics at index q/100 x (n-1), as numpy does. `None` when there are no values
     /// or an order statistic it needs is infinite.
     pub fn percentile(&self, q: f64) -> Option<f64> {
-        if !self.pending.is_empty() {
+        if self.pending_len() > 0 {
             let mut sealed = self.clone();
             sealed.flush();
             return sealed.percentile(q);

@@ -66,6 +66,56 @@ impl ExactSum {
         }
     }
 
+    /// Adds `count` copies of each `value` (as `add_product` does for each pair, to the
+    /// same exact sum). When the finite non-zero values' binary exponents span at most
+    /// `FIXED_POINT_SPAN` and their counts total below 2^20, as a batch of one cell's
+    /// values does, they are summed at once as integers on the smallest exponent's grid
+    /// (exact in an i128) and the total joins the partials as three exact pieces, instead
+    /// of two partial updates per value.
+    pub fn add_products(&mut self, runs: &[(f64, u64)]) {
+        const FIXED_POINT_SPAN: i32 = 52;
+        let mut grid = i32::MAX;
+        let mut top = i32::MIN;
+        let mut total: u64 = 0;
+        let mut any = false;
+        for &(v, c) in runs {
+            if let Some((_, e)) = binary_parts(v) {
+                grid = grid.min(e);
+                top = top.max(e);
+                total = total.saturating_add(c);
+                any = true;
+            }
+        }
+        if !any || total >= 1 << 20 || top - grid > FIXED_POINT_SPAN || grid < -1000 || top > 900 {
+            runs.iter().for_each(|&(v, c)| self.add_product(v, c));
+            return;
+        }
+        let mut fixed: i128 = 0;
+        for &(v, c) in runs {
+            match binary_parts(v) {
+                // |m x c| < 2^73, shifted by at most 52 bits, summed at most 2^20 times:
+                // below 2^126.
+                Some((m, e)) => fixed += (i128::from(m) * i128::from(c)) << (e - grid),
+                // Zeros keep their sign class (see `canonical_partials`); others are ignored.
+                None => self.add_product(v, c),
+            }
+        }
+        if fixed == 0 {
+            // Non-zero values that cancel: the zero `add_product` would leave.
+            self.add(0.0);
+            return;
+        }
+        let magnitude = fixed.unsigned_abs();
+        let sign = if fixed < 0 { -1.0 } else { 1.0 };
+        for k in 0..3 {
+            let chunk = (magnitude >> (43 * k)) & ((1u128 << 43) - 1);
+            if chunk != 0 {
+                // chunk < 2^43 and the power of two is normal: the product is exact.
+                self.add(sign * chunk as f64 * power_of_two(grid + 43 * k));
+            }
+        }
+    }
+
     /// Adds everything `other` holds.
     pub fn merge(&mut self, other: &ExactSum) {
         for &p in &other.partials {
@@ -137,6 +187,24 @@ impl ExactSum {
     }
 }
 
+/// A finite non-zero `v` as (signed integer mantissa m, exponent e) with v = m x 2^e
+/// exactly; `None` for zeros, infinities and NaN.
+fn binary_parts(v: f64) -> Option<(i64, i32)> {
+    if v == 0.0 || !v.is_finite() {
+        return None;
+    }
+    let bits = v.to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i32;
+    let fraction = (bits & ((1 << 52) - 1)) as i64;
+    let (m, e) = if biased == 0 { (fraction, -1074) } else { (fraction | (1 << 52), biased - 1075) };
+    Some((if v < 0.0 { -m } else { m }, e))
+}
+
+/// 2^e for a normal exponent (-1022 <= e <= 1023).
+fn power_of_two(e: i32) -> f64 {
+    f64::from_bits(((e + 1023) as u64) << 52)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,6 +253,52 @@ mod tests {
         b.add(-forward.value());
         assert_eq!(a.value().to_bits(), b.value().to_bits());
         assert_ne!(a.value(), 0.0);
+    }
+
+    /// `add_products` leaves the canonical partials (so every written byte) that one
+    /// `add_product` per pair leaves, on its fixed-point path and on its fallback.
+    #[test]
+    fn add_products_equals_one_add_product_per_value() {
+        use proptest::prelude::*;
+        let value = prop_oneof![
+            (-1e6f64..1e6).prop_map(|v| v.round()),
+            -1e6f64..1e6,
+            (-300i32..300, -1.0f64..1.0).prop_map(|(e, m)| m * 2f64.powi(e)),
+            Just(0.0),
+            Just(-0.0),
+            Just(f64::INFINITY),
+            Just(5e-324),
+        ];
+        let runs = proptest::collection::vec((value, 1u64..3000), 0..40);
+        let start = proptest::collection::vec(-1e9f64..1e9, 0..3);
+        proptest!(ProptestConfig::with_cases(2000), |(runs in runs, start in start)| {
+            let mut one_by_one = ExactSum::from_partials(&start);
+            let mut at_once = one_by_one.clone();
+            runs.iter().for_each(|&(v, c)| one_by_one.add_product(v, c));
+            at_once.add_products(&runs);
+            let bits = |s: &ExactSum| s.canonical_partials().iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+            prop_assert_eq!(bits(&one_by_one), bits(&at_once));
+            prop_assert_eq!(one_by_one.value().to_bits(), at_once.value().to_bits());
+        });
+        // Cancelling values leave the zero one by one leaves, a sum that does not round
+        // as the values do is exact, and wide spans fall back.
+        let cases = [
+            vec![(1.5, 2), (-3.0, 1)],
+            vec![(0.1, 3), (-0.2, 7), (1e6 + 0.3, 2048), (-0.0, 1)],
+            vec![(1e300, 1), (1e-300, 1)],
+            vec![(-0.0, 4)],
+            vec![],
+        ];
+        for runs in cases {
+            let (mut a, mut b) = (ExactSum::default(), ExactSum::default());
+            runs.iter().for_each(|&(v, c)| a.add_product(v, c));
+            b.add_products(&runs);
+            assert_eq!(
+                a.canonical_partials().iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+                b.canonical_partials().iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+                "{runs:?}"
+            );
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use super::run::{run_into, NoTrace, RunRecord, Workspace};
 use super::run_row::RunsLayout;
 use super::scenario::Scenario;
-use super::stats::Aggregate;
+use super::stats::{Aggregate, FinishedRun};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -212,7 +212,8 @@ fn simulate_with<S: RunSink>(
                     Some((index, value)) => Workspace::pinning(index, value),
                     None => Workspace::recording_inputs(),
                 };
-                let mut record = RunRecord::empty();
+                // A chunk's runs join the aggregate together (`Aggregate::add_runs`).
+                let mut batch: Vec<FinishedRun> = Vec::new();
                 let mut agg = Aggregate::empty(scenario);
                 loop {
                     let chunk = next_chunk.fetch_add(1, Ordering::Relaxed);
@@ -229,15 +230,22 @@ fn simulate_with<S: RunSink>(
                     let lo = (chunk * CHUNK_RUNS).max(runs.start);
                     let hi = ((chunk + 1) * CHUNK_RUNS).min(runs.end);
                     let mut rows = S::ENABLED.then(|| sink.new_chunk());
-                    for run in lo..hi {
-                        run_into(scenario, seed, run, &mut ws, &mut NoTrace, &mut record);
-                        agg.add_run(scenario, &layout, run, ws.inputs(), &record);
+                    for (slot, run) in (lo..hi).enumerate() {
+                        if slot == batch.len() {
+                            batch.push(FinishedRun::empty());
+                        }
+                        let finished = &mut batch[slot];
+                        run_into(scenario, seed, run, &mut ws, &mut NoTrace, &mut finished.record);
+                        finished.run = run;
+                        finished.inputs.clear();
+                        finished.inputs.extend_from_slice(ws.inputs());
                         if let Some(rows) = rows.as_mut() {
-                            sink.add_run(rows, run, ws.inputs(), &record);
+                            sink.add_run(rows, run, ws.inputs(), &finished.record);
                         }
                         // The bar ticks once per run (an atomic add), not per event.
                         progress.runs_done(1);
                     }
+                    agg.add_runs(scenario, &layout, &batch[..hi.saturating_sub(lo) as usize]);
                     if let Some(rows) = rows {
                         hand_over(sink, &reorder, &written, &stopped, chunk, rows);
                     }

@@ -6,7 +6,7 @@
 
 use super::metrics::Binding;
 use super::scenario::Scenario;
-use super::sketch::{PartsError, Sketch, SketchParts};
+use super::sketch::{add_columns, PartsError, Sketch, SketchParts};
 use super::stats::Stats;
 
 /// A metric recorded per region, in storage order.
@@ -165,13 +165,13 @@ impl ScopeAggregate {
             binding: vec![[0; Binding::COUNT]; months * shape.regions],
         }
     }
-    /// Adds one run's scoped record.
-    pub fn add(&mut self, record: &ScopedRecord) {
-        for (cell, &v) in self.cells.iter_mut().zip(&record.values) {
-            cell.add(v);
-        }
-        for (counts, b) in self.binding.iter_mut().zip(&record.binding) {
-            counts[b.index()] += 1;
+    /// Adds the scoped records `record(0..runs)`, cell by cell (`sketch::add_columns`).
+    pub fn add_runs<'r>(&mut self, runs: usize, record: impl Fn(usize) -> &'r ScopedRecord) {
+        add_columns(&mut self.cells, runs, |r| &record(r).values);
+        for r in 0..runs {
+            for (counts, b) in self.binding.iter_mut().zip(&record(r).binding) {
+                counts[b.index()] += 1;
+            }
         }
     }
     /// Adds every run of `other`.

@@ -295,6 +295,22 @@ impl Buckets {
     }
 }
 
+/// Adds `row(r)[c]` to `cells[c]` for every row r in `0..rows` and cell c (a row
+/// shorter than `cells` adds to its first cells only), cell by cell. A Monte Carlo's
+/// cells each take one value per run; adding a block of runs one cell at a time keeps
+/// a cell's batch in cache while it takes the block, where adding run by run touches
+/// every one of thousands of batches once per run (about 4% of korea-260k's simulate
+/// time, 64-run blocks against one run at a time).
+pub fn add_columns<'v>(cells: &mut [Sketch], rows: usize, row: impl Fn(usize) -> &'v [f64]) {
+    for (c, cell) in cells.iter_mut().enumerate() {
+        for r in 0..rows {
+            if let Some(&v) = row(r).get(c) {
+                cell.add(v);
+            }
+        }
+    }
+}
+
 /// Mean and percentiles of one quantity across runs, mergeable in any order.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Sketch {

@@ -12,7 +12,7 @@ use super::run_row::{RunOutputs, RunsLayout};
 use super::scenario::Scenario;
 use super::scope::{ScopeAggregate, ScopeParts, ScopeSummary};
 use super::sensitivity::{RankSample, Sensitivity};
-use super::sketch::{PartsError, Sketch, SketchParts};
+use super::sketch::{add_columns, PartsError, Sketch, SketchParts};
 use super::uncertainty::wilson;
 
 /// The percentiles reported everywhere, in column order.
@@ -52,6 +52,24 @@ pub struct Aggregate {
     ranks: RankSample,
     /// Per region and owner (D50-D53).
     scope: ScopeAggregate,
+}
+
+/// A finished run on its way into an `Aggregate` (`Aggregate::add_runs`).
+#[derive(Debug, Clone)]
+pub struct FinishedRun {
+    /// Its run index.
+    pub run: u64,
+    /// The uncertain inputs it drew, in `drawn_inputs` order.
+    pub inputs: Vec<f64>,
+    /// What it recorded.
+    pub record: RunRecord,
+}
+
+impl FinishedRun {
+    /// A slot for a run, to be filled by `run_into`.
+    pub fn empty() -> FinishedRun {
+        FinishedRun { run: 0, inputs: Vec::new(), record: RunRecord::empty() }
+    }
 }
 
 /// The constraint that limits a run (D35): the binding state it is in for the most
@@ -275,18 +293,33 @@ impl Aggregate {
         }
     }
 
-    /// Adds run `run`: its record and the uncertain inputs it drew (`drawn_inputs`
-    /// order; `layout` is `RunsLayout::of(scenario)`, built once by the caller).
-    pub fn add_run(&mut self, scenario: &Scenario, layout: &RunsLayout, run: u64, inputs: &[f64], record: &RunRecord) {
+    /// Adds finished runs: each one's record and the uncertain inputs it drew
+    /// (`drawn_inputs` order; `layout` is `RunsLayout::of(scenario)`, built once by the
+    /// caller). The (month, series) cells take the runs' values cell by cell
+    /// (`sketch::add_columns`), the rest run by run.
+    pub fn add_runs(&mut self, scenario: &Scenario, layout: &RunsLayout, runs: &[FinishedRun]) {
+        for finished in runs {
+            self.add_run_totals(scenario, layout, finished.run, &finished.inputs, &finished.record);
+        }
+        add_columns(&mut self.cells, runs.len(), |r| &runs[r].record.values);
+        self.scope.add_runs(runs.len(), |r| &runs[r].record.scoped);
+    }
+
+    /// What one run adds besides its (month, series) cells and scoped values.
+    fn add_run_totals(
+        &mut self,
+        scenario: &Scenario,
+        layout: &RunsLayout,
+        run: u64,
+        inputs: &[f64],
+        record: &RunRecord,
+    ) {
         self.runs += 1;
         // Each per-run quantity and the limiting constraint once: the sketches, the
         // counts and the sensitivity's outputs all read them.
         let per_run = PerRun::ALL.map(|q| q.of(scenario, record));
         let limited_by = limiting_constraint(record);
         self.ranks.add(layout, run, inputs, || RunOutputs::from_per_run(scenario, record, &per_run, limited_by));
-        for (cell, &v) in self.cells.iter_mut().zip(&record.values) {
-            cell.add(v);
-        }
         for (counts, b) in self.binding.iter_mut().zip(&record.binding) {
             counts[b.index()] += 1;
         }
@@ -304,7 +337,6 @@ impl Aggregate {
             }
         }
         self.limited_by[limited_by.index()] += 1;
-        self.scope.add(&record.scoped);
     }
 
     /// Adds every run of `other` (which must come from the same scenario).

@@ -209,17 +209,21 @@ impl FailureLaw {
         let c = count * p + 0.5;
         let v_r = 0.92 - 4.2 / b;
         let alpha = (2.83 + 5.1 / b) * spq;
-        let m = ((count + 1.0) * p).floor();
+        // Floors of non-negative values are truncations: a conversion, where `floor` is
+        // a libm call on the x86-64 baseline (no SSE4.1 rounding instruction).
+        let m = (((count + 1.0) * p) as u64) as f64;
         loop {
             let u = rng.gen::<f64>() - 0.5;
             let v: f64 = rng.gen();
             let us = 0.5 - u.abs();
-            let k = ((2.0 * a / us + b) * u + c).floor();
-            // Candidates outside 0..=n have probability zero (this also rejects the NaN
-            // and infinities of us = 0).
-            if !(0.0..=count).contains(&k) {
+            let x = (2.0 * a / us + b) * u + c;
+            // Candidates k = floor(x) outside 0..=n have probability zero; k is in it
+            // exactly when 0 <= x < n + 1 (which also rejects the NaN and infinities of
+            // us = 0), and k is then x truncated.
+            if !(x >= 0.0 && x < count + 1.0) {
                 continue;
             }
+            let k = (x as u64) as f64;
             if us >= 0.07 && v <= v_r {
                 return k as u64;
             }

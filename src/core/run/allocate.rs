@@ -195,10 +195,12 @@ pub(super) fn used_it(s: &Scenario, site_chips: &[u64], site: usize) -> Kw {
 /// floor(headroom / need + epsilon), never negative.
 #[inline]
 fn fit(headroom: Kw, need: Kw) -> u64 {
-    let k = (headroom / need + CAPACITY_EPSILON).floor();
-    if k >= 1.0 {
-        // Saturating float-to-int conversion.
-        k as u64
+    let x = headroom / need + CAPACITY_EPSILON;
+    // floor(x) >= 1 exactly when x >= 1, and then floor(x) is x truncated, which the
+    // (saturating) conversion does: no call to libm's floor, which the x86-64 baseline
+    // has no instruction for.
+    if x >= 1.0 {
+        x as u64
     } else {
         0
     }

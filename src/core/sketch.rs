@@ -738,6 +738,57 @@ mod tests {
         }
     }
 
+    /// +0.0 is counted rather than buffered: it still sorts in after -0.0 and the
+    /// negatives, whatever the order of adds and merges, and an unflushed sketch's
+    /// parts still hold every value.
+    #[test]
+    fn counted_zeros_sort_in_where_total_cmp_puts_them() {
+        let values = [-2.0, -0.0, 0.0, 0.0, 3.0, -0.0, 0.0, 5.0];
+        let mut forward = Sketch::default();
+        values.iter().for_each(|&v| forward.add(v));
+        let unflushed = forward.parts();
+        assert_eq!(unflushed.pending.len(), values.len());
+        assert_eq!(Sketch::from_parts(unflushed).map(|s| s.count()), Ok(8));
+        let mut halves = Sketch::default();
+        values[4..].iter().rev().for_each(|&v| halves.add(v));
+        let mut first = Sketch::default();
+        values[..4].iter().for_each(|&v| first.add(v));
+        halves.merge(&first);
+        for sketch in [&mut forward, &mut halves] {
+            sketch.flush();
+            let exact: Vec<(u64, u64)> = sketch.parts().exact.iter().map(|&(v, c)| (v.to_bits(), c)).collect();
+            let want = [(-2.0f64, 1), (-0.0, 2), (0.0, 3), (3.0, 1), (5.0, 1)];
+            assert_eq!(exact, want.iter().map(|&(v, c)| (v.to_bits(), c)).collect::<Vec<_>>());
+            assert_eq!(sketch.mean(), 6.0 / 8.0);
+            assert_eq!(sketch.percentile(50.0), Some(0.0));
+        }
+    }
+
+    /// A block of rows added column by column leaves every cell as adding the rows one
+    /// by one does; a short row adds to its first cells only.
+    #[test]
+    fn add_columns_equals_adding_row_by_row() {
+        let rows: Vec<Vec<f64>> =
+            (0..300).map(|r| (0..5).map(|c| f64::from((r * 7 + c * 3) % 11) - 2.0).collect()).collect();
+        let mut short = rows.clone();
+        short[17].truncate(2);
+        let mut by_row = vec![Sketch::default(); 5];
+        for row in &short {
+            for (cell, &v) in by_row.iter_mut().zip(row) {
+                cell.add(v);
+            }
+        }
+        let mut by_column = vec![Sketch::default(); 5];
+        add_columns(&mut by_column, short.len(), |r| &short[r]);
+        for (a, b) in by_row.iter_mut().zip(&mut by_column) {
+            a.flush();
+            b.flush();
+            assert_eq!(a.parts(), b.parts());
+        }
+        assert_eq!(by_column[1].count(), 300);
+        assert_eq!(by_column[4].count(), 299);
+    }
+
     #[test]
     fn small_samples_are_exact_like_numpy() {
         let values = [5.0, 1.0, 4.0, 2.0, 2.0, 9.5, 0.0];

@@ -55,6 +55,7 @@ pub fn merge(args: &MergeArgs) -> Result<RunOutcome, AppError> {
         scenario_file: file_name_of(Path::new(&first.scenario_file)),
         charts: args.charts,
         report: !args.no_report,
+        threads: None,
     };
     write_outputs(&staged, scenario, &summary, first.seed, &files, &mut timings)?;
     merge_runs_tables(&partials, first.runs, &staged)?;

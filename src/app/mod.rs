@@ -148,15 +148,17 @@ impl Timings {
 /// when `want_svg`, returns (chart, SVG text) for a page: the SVG written to the file, or
 /// rendered once for the page alone when no SVG file is written. `render` gives `None`
 /// for a chart that does not apply (nothing is written for it, and it is left out).
-/// Every chart's formats are rendered in parallel (charts are independent, and
-/// rasterising and compressing PNGs is most of a run's writing time), then written in
-/// the order given, so the files and the result are the same on any number of threads.
+/// Every chart's formats are rendered in parallel on `threads` threads (`--threads`,
+/// else every core; charts are independent, and rasterising and compressing PNGs is
+/// most of a run's writing time), then written in the order given, so the files and
+/// the result are the same on any number of threads.
 pub(crate) fn write_charts<K: Copy + Send + Sync>(
     staged: &crate::io::output::StagedDir,
     kinds: &[K],
     stem: impl Fn(K) -> &'static str,
     charts: ChartFormats,
     want_svg: bool,
+    threads: Option<usize>,
     render: impl Fn(K, ChartFormat) -> Result<Option<Vec<u8>>, crate::io::chart::ChartError> + Sync,
 ) -> Result<Vec<(K, String)>, AppError> {
     use rayon::prelude::*;
@@ -169,7 +171,12 @@ pub(crate) fn write_charts<K: Copy + Send + Sync>(
             jobs.push((index, ChartFormat::Svg));
         }
     }
-    let rendered: Vec<_> = jobs.par_iter().map(|&(index, format)| render(kinds[index], format)).collect();
+    let render_all = || jobs.par_iter().map(|&(index, format)| render(kinds[index], format)).collect::<Vec<_>>();
+    let rendered = match threads.map(|t| rayon::ThreadPoolBuilder::new().num_threads(t).build()) {
+        Some(Ok(pool)) => pool.install(render_all),
+        // No pool of that size (the Monte Carlo already ran on one): the shared one.
+        Some(Err(_)) | None => render_all(),
+    };
     let mut rendered = jobs.iter().zip(rendered);
     let mut svgs = Vec::new();
     for &kind in kinds {

@@ -131,8 +131,12 @@ pub fn run(config: &RunConfig) -> Result<RunOutcome, AppError> {
     }
     let summary = aggregate.summarize(scenario);
     timings.lap("aggregate");
-    let files =
-        OutputFiles { scenario_file: file_name_of(&config.scenario), charts: config.charts, report: config.report };
+    let files = OutputFiles {
+        scenario_file: file_name_of(&config.scenario),
+        charts: config.charts,
+        report: config.report,
+        threads: config.threads,
+    };
     write_outputs(&staged, scenario, &summary, seed, &files, &mut timings)?;
     if let Some(i) = config.trace {
         let mut trace = TraceWriter::new(scenario);
@@ -255,6 +259,8 @@ pub(crate) struct OutputFiles {
     pub scenario_file: String,
     pub charts: ChartFormats,
     pub report: bool,
+    /// Threads that render the charts: `--threads`, else every core.
+    pub threads: Option<usize>,
 }
 
 /// The file name of a path, for source lines.
@@ -291,7 +297,8 @@ pub(crate) fn write_outputs(
         let kinds: Vec<ChartKind> = ChartKind::ALL.into_iter().filter(|k| k.applies(&data)).collect();
         // The report inlines the SVG written to the chart file (rendered once).
         let render = |kind, format| render_chart(kind, &data, format).map(Some);
-        let svgs = write_charts(staged, &kinds, ChartKind::file_stem, files.charts, files.report, render)?;
+        let svgs =
+            write_charts(staged, &kinds, ChartKind::file_stem, files.charts, files.report, files.threads, render)?;
         if files.report {
             let html = render_report(&data, &report_data(scenario, summary), &svgs);
             staged.write("report.html", html.as_bytes())?;

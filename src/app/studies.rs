@@ -61,7 +61,7 @@ pub fn compare(args: &crate::cli::CompareArgs) -> Result<PathBuf, AppError> {
         .collect();
     staged.write("compare.csv", render_compare_csv(&items).as_bytes())?;
     staged.write("compare.json", render_compare_json(&items, seed).as_bytes())?;
-    let charts_svg = write_compare_charts(&staged, &items, seed, o.charts)?;
+    let charts_svg = write_compare_charts(&staged, &items, seed, o.charts, o.threads)?;
     staged
         .write("compare.html", crate::io::page::compare::render_compare_html(&items, seed, &charts_svg).as_bytes())?;
     let out = staged.commit()?;
@@ -91,12 +91,13 @@ fn write_compare_charts(
     items: &[crate::io::studies::compare::Compared<'_>],
     seed: u64,
     charts: ChartFormats,
+    threads: Option<usize>,
 ) -> Result<Vec<(String, String)>, AppError> {
     use crate::io::chart::{compare_data, render_compare_chart, CompareKind};
     let data = compare_data(items, seed);
     // compare.html inlines every chart, also when no SVG files are written.
     let render = |kind, format| render_compare_chart(kind, &data, format);
-    let svgs = write_charts(staged, &CompareKind::ALL, CompareKind::file_stem, charts, true, render)?;
+    let svgs = write_charts(staged, &CompareKind::ALL, CompareKind::file_stem, charts, true, threads, render)?;
     Ok(svgs.into_iter().map(|(kind, svg)| (kind.title().to_string(), svg)).collect())
 }
 

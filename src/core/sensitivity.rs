@@ -83,8 +83,20 @@ impl RankSample {
 
 /// The midranks (1-based; tied values share the mean of their ranks) of `values`.
 pub fn midranks(values: &[f32]) -> Vec<f64> {
-    let mut order: Vec<usize> = (0..values.len()).collect();
-    order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
+    // Each value's `total_cmp` order as an integer (the transform `total_cmp` itself is
+    // defined by, sign bit flipped so unsigned order is that order) above its index:
+    // sorting these plain integers gives the order a stable `total_cmp` sort gives.
+    let mut keyed: Vec<u64> = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let bits = v.to_bits() as i32;
+            let key = (bits ^ ((((bits >> 31) as u32) >> 1) as i32)) as u32 ^ (1 << 31);
+            (u64::from(key) << 32) | i as u64
+        })
+        .collect();
+    keyed.sort_unstable();
+    let order: Vec<usize> = keyed.iter().map(|&k| (k & u64::from(u32::MAX)) as usize).collect();
     let mut ranks = vec![0.0; values.len()];
     let mut start = 0;
     while start < order.len() {
@@ -202,6 +214,9 @@ mod tests {
     fn midranks_share_ties() {
         assert_eq!(midranks(&[3.0, 1.0, 3.0, 2.0]), vec![3.5, 1.0, 3.5, 2.0]);
         assert_eq!(midranks(&[f32::INFINITY, 0.0, f32::INFINITY]), vec![2.5, 1.0, 2.5]);
+        // Negative values, -0.0 tied with 0.0, and a sort over integer keys agree with
+        // ranks counted by hand.
+        assert_eq!(midranks(&[-1.5, 0.0, -0.0, -7.0, 2.0, f32::NEG_INFINITY]), vec![3.0, 4.5, 4.5, 2.0, 6.0, 1.0]);
     }
 
     #[test]

@@ -79,7 +79,7 @@ impl ExactSum {
         let mut total: u64 = 0;
         let mut any = false;
         for &(v, c) in runs {
-            if let Some((_, e)) = binary_parts(v) {
+            if let Some((_, e)) = binary_parts(v).filter(|_| c > 0) {
                 grid = grid.min(e);
                 top = top.max(e);
                 total = total.saturating_add(c);
@@ -93,8 +93,8 @@ impl ExactSum {
         let mut fixed: i128 = 0;
         for &(v, c) in runs {
             match binary_parts(v) {
-                // |m x c| < 2^73, shifted by at most 52 bits, summed at most 2^20 times:
-                // below 2^126.
+                // |m| < 2^53 shifted by at most 52 bits, times counts that total below
+                // 2^20: every partial sum is below 2^125.
                 Some((m, e)) => fixed += (i128::from(m) * i128::from(c)) << (e - grid),
                 // Zeros keep their sign class (see `canonical_partials`); others are ignored.
                 None => self.add_product(v, c),
@@ -269,7 +269,7 @@ mod tests {
             Just(f64::INFINITY),
             Just(5e-324),
         ];
-        let runs = proptest::collection::vec((value, 1u64..3000), 0..40);
+        let runs = proptest::collection::vec((value, prop_oneof![Just(0u64), 1u64..3000]), 0..40);
         let start = proptest::collection::vec(-1e9f64..1e9, 0..3);
         proptest!(ProptestConfig::with_cases(2000), |(runs in runs, start in start)| {
             let mut one_by_one = ExactSum::from_partials(&start);
@@ -287,6 +287,7 @@ mod tests {
             vec![(0.1, 3), (-0.2, 7), (1e6 + 0.3, 2048), (-0.0, 1)],
             vec![(1e300, 1), (1e-300, 1)],
             vec![(-0.0, 4)],
+            vec![(-142_431.3, 0)],
             vec![],
         ];
         for runs in cases {

@@ -217,13 +217,16 @@ impl FailureLaw {
             let v: f64 = rng.gen();
             let us = 0.5 - u.abs();
             let x = (2.0 * a / us + b) * u + c;
-            // Candidates k = floor(x) outside 0..=n have probability zero; k is in it
-            // exactly when 0 <= x < n + 1 (which also rejects the NaN and infinities of
-            // us = 0), and k is then x truncated.
-            if !(x >= 0.0 && x < count + 1.0) {
+            // Candidates k = floor(x) outside 0..=n have probability zero (NaN and
+            // infinities come from us = 0). For x >= 0, floor(x) is x truncated, which
+            // the saturating conversion gives (+infinity saturates far above n).
+            if x.is_nan() || x < 0.0 {
                 continue;
             }
             let k = (x as u64) as f64;
+            if k > count {
+                continue;
+            }
             if us >= 0.07 && v <= v_r {
                 return k as u64;
             }

@@ -81,8 +81,14 @@ impl RankSample {
     }
 }
 
-/// The midranks (1-based; tied values share the mean of their ranks) of `values`.
-pub fn midranks(values: &[f32]) -> Vec<f64> {
+/// The indices of `values` in the order a stable `f32::total_cmp` sort puts them.
+fn total_order(values: &[f32]) -> Vec<usize> {
+    if u32::try_from(values.len()).is_err() {
+        // Too many for an index beside the key (the sample holds at most 50,000 rows).
+        let mut order: Vec<usize> = (0..values.len()).collect();
+        order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
+        return order;
+    }
     // Each value's `total_cmp` order as an integer (the transform `total_cmp` itself is
     // defined by, sign bit flipped so unsigned order is that order) above its index:
     // sorting these plain integers gives the order a stable `total_cmp` sort gives.
@@ -96,7 +102,12 @@ pub fn midranks(values: &[f32]) -> Vec<f64> {
         })
         .collect();
     keyed.sort_unstable();
-    let order: Vec<usize> = keyed.iter().map(|&k| (k & u64::from(u32::MAX)) as usize).collect();
+    keyed.iter().map(|&k| (k & u64::from(u32::MAX)) as usize).collect()
+}
+
+/// The midranks (1-based; tied values share the mean of their ranks) of `values`.
+pub fn midranks(values: &[f32]) -> Vec<f64> {
+    let order = total_order(values);
     let mut ranks = vec![0.0; values.len()];
     let mut start = 0;
     while start < order.len() {

@@ -163,40 +163,36 @@ pub(crate) fn write_charts<K: Copy + Send + Sync>(
 ) -> Result<Vec<(K, String)>, AppError> {
     use rayon::prelude::*;
     let files = formats(charts);
-    let svg_file = files.iter().any(|&(format, _)| format == ChartFormat::Svg);
-    let mut jobs: Vec<(usize, ChartFormat)> = Vec::new();
-    for index in 0..kinds.len() {
-        jobs.extend(files.iter().map(|&(format, _)| (index, format)));
-        if want_svg && !svg_file {
-            jobs.push((index, ChartFormat::Svg));
-        }
+    // Each chart renders its file formats, plus an SVG for the page when none is written.
+    let mut per_chart: Vec<ChartFormat> = files.iter().map(|&(format, _)| format).collect();
+    if want_svg && !per_chart.contains(&ChartFormat::Svg) {
+        per_chart.push(ChartFormat::Svg);
     }
-    let render_all = || jobs.par_iter().map(|&(index, format)| render(kinds[index], format)).collect::<Vec<_>>();
+    let jobs: Vec<(K, ChartFormat)> =
+        kinds.iter().flat_map(|&kind| per_chart.iter().map(move |&format| (kind, format))).collect();
+    let render_all = || jobs.par_iter().map(|&(kind, format)| render(kind, format)).collect::<Vec<_>>();
     let rendered = match threads.map(|t| rayon::ThreadPoolBuilder::new().num_threads(t).build()) {
         Some(Ok(pool)) => pool.install(render_all),
-        // No pool of that size (the Monte Carlo already ran on one): the shared one.
-        Some(Err(_)) | None => render_all(),
+        // The system would not give the threads: render one chart after another here.
+        Some(Err(_)) => jobs.iter().map(|&(kind, format)| render(kind, format)).collect(),
+        None => render_all(),
     };
-    let mut rendered = jobs.iter().zip(rendered);
     let mut svgs = Vec::new();
-    for &kind in kinds {
+    for (&kind, chart) in kinds.iter().zip(rendered.chunks(per_chart.len().max(1))) {
         let stem = stem(kind);
         let mut svg = None;
-        for _ in 0..files.len() + usize::from(want_svg && !svg_file) {
-            let Some((&(_, format), bytes)) = rendered.next() else { break };
-            let bytes = bytes.map_err(|e| AppError::Engine(format!("chart {stem}: {e}")))?;
+        for (&format, bytes) in per_chart.iter().zip(chart) {
+            let bytes = bytes.as_ref().map_err(|e| AppError::Engine(format!("chart {stem}: {e}")))?;
             let Some(bytes) = bytes else { continue };
             if let Some(&(_, ext)) = files.iter().find(|&&(f, _)| f == format) {
-                staged.write(&format!("{stem}.{ext}"), &bytes)?;
+                staged.write(&format!("{stem}.{ext}"), bytes)?;
             }
-            if format == ChartFormat::Svg {
-                svg = Some(bytes);
+            if format == ChartFormat::Svg && want_svg {
+                svg = Some(String::from_utf8_lossy(bytes).into_owned());
             }
         }
-        if want_svg {
-            if let Some(bytes) = svg {
-                svgs.push((kind, String::from_utf8_lossy(&bytes).into_owned()));
-            }
+        if let Some(svg) = svg {
+            svgs.push((kind, svg));
         }
     }
     Ok(svgs)

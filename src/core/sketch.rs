@@ -318,7 +318,8 @@ pub struct Sketch {
     finite_count: u64,
     /// The sum of the finite values sorted in so far (pending values join it at flush).
     sum: ExactSum,
-    /// Values not yet sorted in, but for +0.0.
+    /// Values not yet sorted in (`add` counts +0.0 in `pending_zeros` instead; parts read
+    /// back keep theirs here).
     pending: Vec<f64>,
     /// +0.0 values not yet sorted in: counted, not buffered. Zero is by far the most
     /// common value (the chips, megawatts and dollars of things that have not happened

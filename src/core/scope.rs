@@ -7,7 +7,9 @@
 use super::metrics::Binding;
 use super::scenario::Scenario;
 use super::sketch::{add_columns, PartsError, Sketch, SketchParts};
-use super::stats::Stats;
+use super::stats::{
+    add_binding_counts, binding_counts_from_parts, binding_shares, count_bindings, BindingCounts, Stats,
+};
 
 /// A metric recorded per region, in storage order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,7 +141,7 @@ impl ScopedRecord {
 pub struct ScopeAggregate {
     shape: ScopeShape,
     cells: Vec<Sketch>,
-    binding: Vec<[u64; Binding::COUNT]>,
+    binding: Vec<BindingCounts>,
 }
 
 /// The plain contents of a `ScopeAggregate` (partial.json, format 7).
@@ -169,21 +171,14 @@ impl ScopeAggregate {
     pub fn add_runs<'r>(&mut self, runs: usize, record: impl Fn(usize) -> &'r ScopedRecord) {
         add_columns(&mut self.cells, runs, |r| &record(r).values);
         for r in 0..runs {
-            for (counts, b) in self.binding.iter_mut().zip(&record(r).binding) {
-                counts[b.index()] += 1;
-            }
+            count_bindings(&mut self.binding, &record(r).binding);
         }
     }
-    /// Adds every run of `other`.
-    pub fn merge(&mut self, other: &ScopeAggregate) {
-        for (a, b) in self.cells.iter_mut().zip(&other.cells) {
-            a.merge(b);
-        }
-        for (a, b) in self.binding.iter_mut().zip(&other.binding) {
-            for (x, y) in a.iter_mut().zip(b) {
-                *x += y;
-            }
-        }
+    /// Adds every run of `other`, its cells merged by `merge_cells(mine, theirs)` (see
+    /// `Aggregate::merge_with`).
+    pub fn merge_with(&mut self, other: &ScopeAggregate, merge_cells: impl Fn(&mut [Sketch], &[Sketch])) {
+        merge_cells(&mut self.cells, &other.cells);
+        add_binding_counts(&mut self.binding, &other.binding);
     }
     /// Sorts every buffered value in.
     pub fn flush(&mut self) {
@@ -206,15 +201,7 @@ impl ScopeAggregate {
     }
     /// The aggregate `parts` describe, when every sketch and binding row is consistent.
     pub fn from_parts(parts: ScopeParts) -> Result<ScopeAggregate, PartsError> {
-        let binding = parts
-            .binding
-            .iter()
-            .map(|row| {
-                row.as_slice().try_into().map_err(|_| {
-                    PartsError::Shape(format!("a region binding row has {} counts, not {}", row.len(), Binding::COUNT))
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let binding = binding_counts_from_parts(&parts.binding, "region binding")?;
         Ok(ScopeAggregate {
             shape: ScopeShape { regions: parts.regions, owners: parts.owners },
             cells: parts.cells.into_iter().map(Sketch::from_parts).collect::<Result<_, _>>()?,
@@ -223,11 +210,10 @@ impl ScopeAggregate {
     }
     /// Finished statistics over `runs` runs.
     pub fn summarize(&self, runs: u64) -> ScopeSummary {
-        let n = runs.max(1) as f64;
         ScopeSummary {
             shape: self.shape,
             cells: self.cells.iter().map(Stats::of).collect(),
-            binding_share: self.binding.iter().map(|c| c.map(|k| k as f64 / n)).collect(),
+            binding_share: binding_shares(&self.binding, runs),
         }
     }
 }

@@ -54,6 +54,44 @@ pub struct Aggregate {
     scope: ScopeAggregate,
 }
 
+/// Runs in each binding state (`Binding::ALL` order), one row per month (nationally)
+/// or per (month, region) (`scope::ScopeAggregate`).
+pub(crate) type BindingCounts = [u64; Binding::COUNT];
+
+/// Counts one run's states, `states[i]` in `rows[i]`.
+pub(crate) fn count_bindings(rows: &mut [BindingCounts], states: &[Binding]) {
+    for (counts, b) in rows.iter_mut().zip(states) {
+        counts[b.index()] += 1;
+    }
+}
+
+/// Adds `theirs` to `mine`, row by row.
+pub(crate) fn add_binding_counts(mine: &mut [BindingCounts], theirs: &[BindingCounts]) {
+    for (a, b) in mine.iter_mut().zip(theirs) {
+        for (x, y) in a.iter_mut().zip(b) {
+            *x += y;
+        }
+    }
+}
+
+/// Each row's counts as shares of `runs` runs (of one run when there are none).
+pub(crate) fn binding_shares(rows: &[BindingCounts], runs: u64) -> Vec<[f64; Binding::COUNT]> {
+    let runs = runs.max(1) as f64;
+    rows.iter().map(|c| c.map(|n| n as f64 / runs)).collect()
+}
+
+/// Rows read back from plain parts, each of which must have one count per binding
+/// state; `what` names the rows in the error ("binding", "region binding").
+pub(crate) fn binding_counts_from_parts(rows: &[Vec<u64>], what: &str) -> Result<Vec<BindingCounts>, PartsError> {
+    rows.iter()
+        .map(|row| {
+            row.as_slice().try_into().map_err(|_| {
+                PartsError::Shape(format!("a {what} row has {} counts, not {}", row.len(), Binding::COUNT))
+            })
+        })
+        .collect()
+}
+
 /// A finished run on its way into an `Aggregate` (`Aggregate::add_runs`).
 #[derive(Debug, Clone)]
 pub struct FinishedRun {
@@ -245,15 +283,7 @@ impl Aggregate {
     /// The aggregate `parts` describe, when every sketch is consistent and every binding
     /// row has one count per binding state. Whether it fits a scenario is `fits`.
     pub fn from_parts(parts: AggregateParts) -> Result<Aggregate, PartsError> {
-        let binding = parts
-            .binding
-            .iter()
-            .map(|row| {
-                row.as_slice().try_into().map_err(|_| {
-                    PartsError::Shape(format!("a binding row has {} counts, not {}", row.len(), Binding::ALL.len()))
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let binding = binding_counts_from_parts(&parts.binding, "binding")?;
         if !parts.ranks.is_consistent() {
             return Err(PartsError::Shape(
                 "the sensitivity sample's rows are out of run order or of unequal width".into(),
@@ -320,9 +350,7 @@ impl Aggregate {
         let per_run = PerRun::ALL.map(|q| q.of(scenario, record));
         let limited_by = limiting_constraint(record);
         self.ranks.add(layout, run, inputs, || RunOutputs::from_per_run(scenario, record, &per_run, limited_by));
-        for (counts, b) in self.binding.iter_mut().zip(&record.binding) {
-            counts[b.index()] += 1;
-        }
+        count_bindings(&mut self.binding, &record.binding);
         for (sketch, &value) in self.per_run.iter_mut().zip(&per_run) {
             sketch.add(value);
         }
@@ -348,17 +376,14 @@ impl Aggregate {
         });
     }
 
-    /// `merge`, with the (month, series) cells merged by `merge_cells(mine, theirs)`,
-    /// which must merge `theirs[i]` into `mine[i]` for every i: the Monte Carlo passes a
-    /// parallel loop. Cells are independent, so any order gives the same result.
-    pub fn merge_with(&mut self, other: &Aggregate, merge_cells: impl FnOnce(&mut [Sketch], &[Sketch])) {
+    /// `merge`, with the (month, series) cells and the scoped cells merged by
+    /// `merge_cells(mine, theirs)`, which must merge `theirs[i]` into `mine[i]` for every
+    /// i: the Monte Carlo passes a parallel loop. Cells are independent, so any order
+    /// gives the same result.
+    pub fn merge_with(&mut self, other: &Aggregate, merge_cells: impl Fn(&mut [Sketch], &[Sketch])) {
         self.runs += other.runs;
         merge_cells(&mut self.cells, &other.cells);
-        for (a, b) in self.binding.iter_mut().zip(&other.binding) {
-            for (x, y) in a.iter_mut().zip(b) {
-                *x += y;
-            }
-        }
+        add_binding_counts(&mut self.binding, &other.binding);
         for (a, b) in self.per_run.iter_mut().zip(&other.per_run) {
             a.merge(b);
         }
@@ -370,7 +395,7 @@ impl Aggregate {
             *a += b;
         }
         self.ranks.merge(&other.ranks);
-        self.scope.merge(&other.scope);
+        self.scope.merge_with(&other.scope, merge_cells);
     }
 
     /// Sorts every buffered value in, so summaries and partial files read a settled state.
@@ -400,13 +425,12 @@ impl Aggregate {
 
     /// Finished statistics.
     pub fn summarize(&self, scenario: &Scenario) -> Summary {
-        let runs = self.runs.max(1) as f64;
         Summary {
             runs: self.runs,
             months: self.months,
             series: self.series,
             cells: self.cells.iter().map(Stats::of).collect(),
-            binding_share: self.binding.iter().map(|c| c.map(|n| n as f64 / runs)).collect(),
+            binding_share: binding_shares(&self.binding, self.runs),
             headline: self.headline(scenario),
             exceedance: self.exceedance(scenario),
             sensitivity: Sensitivity::of(&self.ranks, &RunsLayout::of(scenario)),

@@ -116,12 +116,9 @@ impl Engine<'_> {
         }
         if waiting == 0 && ws.awaiting_funds > 0 {
             Binding::Money
-        } else if waiting == 0 {
-            Binding::Chips
-        } else if by_power >= by_space {
-            Binding::Power
         } else {
-            Binding::Space
+            // Every waiting chip is counted by power or by space.
+            binding_of_waiting(by_power as f64, by_space as f64)
         }
     }
 
@@ -151,13 +148,7 @@ impl Engine<'_> {
             scoped[shape.region(r, RegionMetric::GridMw)] += ws.grid[r].to_mw().0;
             let power = scoped[shape.region(r, RegionMetric::StrandedByPower)];
             let space = scoped[shape.region(r, RegionMetric::StrandedBySpace)];
-            *b = if power + space == 0.0 {
-                Binding::Chips
-            } else if power >= space {
-                Binding::Power
-            } else {
-                Binding::Space
-            };
+            *b = binding_of_waiting(power, space);
         }
         for o in 0..shape.owners {
             scoped[shape.owner(o, OwnerMetric::Delivered)] = ws.delivered_by_owner[o] as f64;
@@ -196,6 +187,19 @@ impl Engine<'_> {
             energy_draw_mw: ws.energy_draw_mw,
             region_headroom_mw: &ws.region_headroom_mw,
         });
+    }
+}
+
+/// The binding state of chips waiting `by_power` for power and `by_space` for room
+/// (section 5, nationally and per region, D53): chips when none waits, else the larger
+/// cause, power on a tie. Money is decided by the caller (it is national only).
+fn binding_of_waiting(by_power: f64, by_space: f64) -> Binding {
+    if by_power + by_space == 0.0 {
+        Binding::Chips
+    } else if by_power >= by_space {
+        Binding::Power
+    } else {
+        Binding::Space
     }
 }
 

@@ -3,33 +3,46 @@
 use crate::core::metrics::{Binding, Series};
 use crate::core::run::TraceRow;
 use crate::core::scenario::Scenario;
-use crate::core::stats::Summary;
+use crate::core::stats::{Stats, Summary, PERCENTILES};
 use crate::io::format::number;
 use std::fmt::Write as _;
 
 /// The summary table of MODEL.md section 7: one row per month and metric.
 pub fn render_summary(scenario: &Scenario, summary: &Summary) -> String {
-    let mut out = String::from("month,date,metric,mean,p5,p10,p25,p50,p75,p90,p95\n");
+    let mut out = String::from(SUMMARY_COLUMNS);
     for month in 0..summary.months {
-        let date = scenario.date_of(month as u32);
+        let date = scenario.date_of(month as u32).to_string();
         for s in Series::summary_rows() {
-            let st = summary.stats(month, s);
-            let _ = write!(out, "{month},{date},{},{}", s.name(), number(st.mean));
-            for p in st.percentiles {
-                let _ = write!(out, ",{}", number(p));
-            }
-            out.push('\n');
+            stats_row(&mut out, "", month, &date, s.name(), summary.stats(month, s));
         }
         for b in Binding::ALL {
-            let share = number(summary.binding_share[month][b.index()]);
-            let _ = write!(out, "{month},{date},{},{share}", b.row_name());
-            for _ in crate::core::stats::PERCENTILES {
-                let _ = write!(out, ",{share}");
-            }
-            out.push('\n');
+            share_row(&mut out, "", month, &date, b.row_name(), summary.binding_share[month][b.index()]);
         }
     }
     out
+}
+
+/// summary.csv's header; by_region.csv and by_owner.csv put their scope column first.
+pub(super) const SUMMARY_COLUMNS: &str = "month,date,metric,mean,p5,p10,p25,p50,p75,p90,p95\n";
+
+/// One statistics row of the summary's long format, after `lead` (empty, or a scope
+/// column with its comma): the mean, then every percentile.
+pub(super) fn stats_row(out: &mut String, lead: &str, month: usize, date: &str, metric: &str, st: &Stats) {
+    let _ = write!(out, "{lead}{month},{date},{metric},{}", number(st.mean));
+    for p in st.percentiles {
+        let _ = write!(out, ",{}", number(p));
+    }
+    out.push('\n');
+}
+
+/// A binding-share row: the share in every statistic column.
+pub(super) fn share_row(out: &mut String, lead: &str, month: usize, date: &str, name: &str, share: f64) {
+    let share = number(share);
+    let _ = write!(out, "{lead}{month},{date},{name},{share}");
+    for _ in PERCENTILES {
+        let _ = write!(out, ",{share}");
+    }
+    out.push('\n');
 }
 
 /// Collects a run's events as `trace-I.csv` rows.

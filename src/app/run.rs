@@ -54,7 +54,8 @@ pub fn run(config: &RunConfig) -> Result<RunOutcome, AppError> {
     // --until-stable starts from --runs, else 1,000 runs (D45).
     let plan =
         config.until_stable.map(|u| BatchPlan { first: config.runs.unwrap_or(FIRST_BATCH_RUNS), max_runs: u.max_runs });
-    if let (Some(first), Some(i)) = (plan.and_then(|p| p.next_total(0)), config.trace) {
+    let first_batch = plan.and_then(|p| p.next_total(0));
+    if let (Some(first), Some(i)) = (first_batch, config.trace) {
         if i >= first {
             return Err(AppError::Usage(format!(
                 "--trace {i} is past the first batch of --until-stable (runs 0 to {}): trace an earlier run or raise --runs",
@@ -72,7 +73,7 @@ pub fn run(config: &RunConfig) -> Result<RunOutcome, AppError> {
     }
     let staged = StagedDir::new(&config.out)?;
     timings.lap("load");
-    let total = plan.and_then(|p| p.next_total(0)).unwrap_or(range.end - range.start);
+    let total = first_batch.unwrap_or(range.end - range.start);
     let progress = RunProgress::new(total, config.quiet, &STOP);
     progress.set_message(scenario.name().to_string());
     let (aggregate, stop) = if config.per_run {

@@ -13,6 +13,7 @@ use super::spec::{
 };
 use crate::core::exceedance::nice_step;
 use crate::io::format::group_thousands;
+use crate::io::sensitivity::signed_rho;
 
 /// Bars drawn at most (the "top 12 inputs").
 pub const TORNADO_BARS: usize = 12;
@@ -151,7 +152,7 @@ pub(super) fn sensitivity_tornado(d: &ChartData) -> (XAxis, Parts) {
         .map(|(label, rho)| TornadoBar {
             label: label.clone(),
             segments: vec![(*rho, if *rho < 0.0 { POWER } else { CHIPS })],
-            value_text: format!("{}{:.2}", if *rho < 0.0 { "\u{2212}" } else { "+" }, rho.abs()),
+            value_text: signed_rho(*rho),
         })
         .collect();
     let t = Tornado {

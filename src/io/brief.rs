@@ -13,8 +13,8 @@ use crate::core::scope::RegionMetric;
 use crate::core::stats::{Headline, Stats, Summary};
 use crate::core::uncertainty::wilson;
 
-fn band_at(summary: &Summary, index: usize) -> Band {
-    let over_time = || summary.index_over_time(index);
+/// The P10-P90 band of the statistics `over_time()` gives, month by month.
+fn band_of<'s, I: Iterator<Item = &'s Stats>>(over_time: impl Fn() -> I) -> Band {
     Band {
         p10: over_time().map(Stats::p10).collect(),
         p25: over_time().map(Stats::p25).collect(),
@@ -22,6 +22,10 @@ fn band_at(summary: &Summary, index: usize) -> Band {
         p75: over_time().map(Stats::p75).collect(),
         p90: over_time().map(Stats::p90).collect(),
     }
+}
+
+fn band_at(summary: &Summary, index: usize) -> Band {
+    band_of(|| summary.index_over_time(index))
 }
 
 fn band(summary: &Summary, s: Series) -> Band {
@@ -75,10 +79,7 @@ pub fn chart_data(scenario: &Scenario, summary: &Summary, seed: u64, scenario_fi
 fn region_series(scenario: &Scenario, summary: &Summary) -> Vec<RegionSeries> {
     let scope = &summary.scope;
     let months = scope.months();
-    let band = |r: usize, k: RegionMetric| {
-        let at = |f: fn(&Stats) -> f64| (0..months).map(|m| f(scope.region(m, r, k))).collect::<Vec<f64>>();
-        Band { p10: at(Stats::p10), p25: at(Stats::p25), p50: at(Stats::p50), p75: at(Stats::p75), p90: at(Stats::p90) }
-    };
+    let band = |r: usize, k: RegionMetric| band_of(|| (0..months).map(move |m| scope.region(m, r, k)));
     let binding = |r: usize, b: Binding| (0..months).map(|m| scope.region_binding(m, r, b)).collect::<Vec<f64>>();
     (0..scope.shape.regions)
         .map(|r| RegionSeries {

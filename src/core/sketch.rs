@@ -25,18 +25,62 @@ pub const RELATIVE_ACCURACY: f64 = 0.0005;
 const PENDING_LIMIT: usize = 2048;
 
 /// Sorts `values` in `f64::total_cmp` order, by sorting the integers that order maps
-/// them to (the transform `total_cmp` itself is defined by): the same order, without a
-/// comparison closure per step.
-fn sort_total(values: &mut [f64]) {
+/// them to (the transform `total_cmp` itself is defined by, shifted to unsigned): the
+/// same order, without a comparison closure per step. `many_distinct` says the values
+/// are likely to be mostly distinct, which a radix sort sorts in about half the time of
+/// a comparison sort; a batch of few distinct values the comparison sort takes faster.
+fn sort_total(values: &mut [f64], many_distinct: bool) {
     let key = |v: f64| {
-        let bits = v.to_bits() as i64;
-        bits ^ ((((bits >> 63) as u64) >> 1) as i64)
+        let bits = v.to_bits();
+        bits ^ ((((bits as i64) >> 63) as u64) | (1 << 63))
     };
-    let unkey = |k: i64| f64::from_bits((k ^ ((((k >> 63) as u64) >> 1) as i64)) as u64);
-    let mut keys: Vec<i64> = values.iter().map(|&v| key(v)).collect();
-    keys.sort_unstable();
+    let unkey = |k: u64| f64::from_bits(k ^ ((k >> 63).wrapping_sub(1) | (1 << 63)));
+    let mut keys: Vec<u64> = values.iter().map(|&v| key(v)).collect();
+    if many_distinct && keys.len() >= RADIX_MIN_LEN {
+        radix_sort(&mut keys);
+    } else {
+        keys.sort_unstable();
+    }
     for (v, k) in values.iter_mut().zip(keys) {
         *v = unkey(k);
+    }
+}
+
+/// Batches shorter than this are sorted by comparison: a radix sort's fixed cost of
+/// clearing and summing its digit counts is not repaid.
+const RADIX_MIN_LEN: usize = 256;
+
+/// Sorts `keys` ascending: a least-significant-digit radix sort on bytes, all eight
+/// digit counts taken in one pass, that skips the bytes every key shares (the low
+/// mantissa bytes of whole-number values such as chip counts, the exponent bytes of
+/// values of one magnitude).
+fn radix_sort(keys: &mut Vec<u64>) {
+    let n = keys.len();
+    let Some(&first) = keys.first() else { return };
+    let mut counts = [[0usize; 256]; 8];
+    for &k in keys.iter() {
+        for (byte, c) in counts.iter_mut().enumerate() {
+            c[((k >> (8 * byte)) & 0xff) as usize] += 1;
+        }
+    }
+    let mut scratch = vec![0u64; n];
+    for (byte, c) in counts.iter_mut().enumerate() {
+        let shift = 8 * byte;
+        if c[((first >> shift) & 0xff) as usize] == n {
+            continue;
+        }
+        let mut start = 0;
+        for slot in c.iter_mut() {
+            let here = *slot;
+            *slot = start;
+            start += here;
+        }
+        for &k in keys.iter() {
+            let d = ((k >> shift) & 0xff) as usize;
+            scratch[c[d]] = k;
+            c[d] += 1;
+        }
+        std::mem::swap(keys, &mut scratch);
     }
 }
 
@@ -47,12 +91,12 @@ fn sort_total(values: &mut [f64]) {
 /// every one of thousands of batches once per run (about 4% of korea-260k's simulate
 /// time, 64-run blocks against one run at a time).
 pub fn add_columns<'v>(cells: &mut [Sketch], rows: usize, row: impl Fn(usize) -> &'v [f64]) {
+    let rows: Vec<&[f64]> = (0..rows).map(row).collect();
+    let mut column = Vec::with_capacity(rows.len());
     for (c, cell) in cells.iter_mut().enumerate() {
-        for r in 0..rows {
-            if let Some(&v) = row(r).get(c) {
-                cell.add(v);
-            }
-        }
+        column.clear();
+        column.extend(rows.iter().filter_map(|r| r.get(c).copied()));
+        cell.add_all(&column);
     }
 }
 
@@ -146,6 +190,42 @@ impl Sketch {
         }
     }
 
+    /// Adds `values` in order, as `add` does one by one, but counting each stretch
+    /// that cannot fill the batch in one tight loop.
+    pub fn add_all(&mut self, values: &[f64]) {
+        let mut rest = values;
+        while !rest.is_empty() {
+            // A stretch of at most `room` values fills the batch at its last value at the
+            // earliest, so the batch is flushed exactly where `add` would flush it.
+            let room = PENDING_LIMIT.saturating_sub(self.pending_len()).max(1);
+            let (now, later) = rest.split_at(room.min(rest.len()));
+            self.pending.reserve(now.len());
+            let (mut count, mut finite, mut zeros) = (0, 0, 0);
+            for &v in now {
+                if v.is_nan() {
+                    continue;
+                }
+                count += 1;
+                finite += u64::from(v.is_finite());
+                // +0.0 is the value whose bits are all zero.
+                if v.to_bits() == 0 {
+                    zeros += 1;
+                } else {
+                    self.pending.push(v);
+                }
+            }
+            self.count += count;
+            self.finite_count += finite;
+            self.pending_zeros += zeros;
+            // `add` flushes after a value it counts (never after a NaN), also when the
+            // batch was already full (parts read back may hold more than a batch).
+            if count > 0 && self.pending_len() >= PENDING_LIMIT {
+                self.flush();
+            }
+            rest = later;
+        }
+    }
+
     /// Values waiting to be sorted in.
     fn pending_len(&self) -> usize {
         self.pending.len().saturating_add(usize::try_from(self.pending_zeros).unwrap_or(usize::MAX))
@@ -158,7 +238,10 @@ impl Sketch {
         }
         let mut pending = std::mem::take(&mut self.pending);
         let zeros = std::mem::take(&mut self.pending_zeros);
-        sort_total(&mut pending);
+        // A cell already past a few hundred distinct values is likely to bring mostly new
+        // ones; a cell's first batch, or one of few distinct values, sorts by comparison.
+        let many_distinct = self.buckets.is_some() || self.exact.len() >= RADIX_MIN_LEN;
+        sort_total(&mut pending, many_distinct);
         // The counted +0.0s go after the negative values and -0.0, as `total_cmp` orders.
         let split = pending.partition_point(|v| v.total_cmp(&0.0).is_lt());
         let mut runs: Vec<(f64, u64)> = Vec::with_capacity(pending.len() + 1);
@@ -466,9 +549,12 @@ mod tests {
         values.retain(|v| !v.is_nan());
         let mut expected = values.clone();
         expected.sort_by(f64::total_cmp);
-        sort_total(&mut values);
+        let mut by_radix = values.clone();
+        sort_total(&mut values, false);
+        sort_total(&mut by_radix, true);
         let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
         assert_eq!(bits(&values), bits(&expected));
+        assert_eq!(bits(&by_radix), bits(&expected));
     }
 
     fn numpy_percentile(sorted: &[f64], q: f64) -> f64 {
@@ -533,6 +619,45 @@ mod tests {
         }
         assert_eq!(by_column[1].count(), 300);
         assert_eq!(by_column[4].count(), 299);
+    }
+
+    /// `add_all` leaves the state `add` one by one does, unflushed batch included (so it
+    /// flushes at the same values): across several batches, with NaN, both zeros and
+    /// infinities, past the exact limit, and from a batch already over the limit.
+    #[test]
+    fn add_all_equals_adding_one_by_one() {
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let mut values: Vec<f64> = (0..9000)
+            .map(|i| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                match i % 97 {
+                    0 => f64::NAN,
+                    1 => -0.0,
+                    2..=4 => 0.0,
+                    5 => f64::INFINITY,
+                    _ => (x % 5000) as f64 * 0.25 - 300.0,
+                }
+            })
+            .collect();
+        values.extend(std::iter::repeat_n(0.0, 3000));
+        let over_limit = SketchParts {
+            count: PENDING_LIMIT as u64 + 5,
+            finite_count: PENDING_LIMIT as u64 + 5,
+            pending: (0..PENDING_LIMIT + 5).map(|i| i as f64).collect(),
+            ..SketchParts::default()
+        };
+        for start in [Sketch::default(), Sketch::from_parts(over_limit).unwrap_or_default()] {
+            let mut one_by_one = start.clone();
+            values.iter().for_each(|&v| one_by_one.add(v));
+            let mut at_once = start.clone();
+            for chunk in values.chunks(777) {
+                at_once.add_all(chunk);
+            }
+            assert_eq!(at_once.parts(), one_by_one.parts());
+            assert!(!at_once.is_exact());
+        }
     }
 
     #[test]

@@ -128,20 +128,63 @@ pub fn midranks(values: &[f32]) -> Vec<f64> {
 /// The Pearson correlation of two rank vectors: Spearman's rho with ties corrected.
 /// `None` when either is constant (the correlation is undefined).
 pub fn rank_correlation(a: &[f64], b: &[f64]) -> Option<f64> {
-    let n = a.len() as f64;
-    if a.len() < 2 || a.len() != b.len() {
+    if a.len() != b.len() {
         return None;
     }
-    let mean_a = a.iter().sum::<f64>() / n;
-    let mean_b = b.iter().sum::<f64>() / n;
-    let (mut ab, mut aa, mut bb) = (0.0, 0.0, 0.0);
-    for (x, y) in a.iter().zip(b) {
-        let (dx, dy) = (x - mean_a, y - mean_b);
-        ab += dx * dy;
-        aa += dx * dx;
-        bb += dy * dy;
+    rank_correlations(a, &Centered::columns(&[b.to_vec()]))[0]
+}
+
+/// Rank vectors of equal length, each less its mean, stored row by row, with each one's
+/// sum of squares: what `rank_correlations` pairs one input's ranks with.
+pub struct Centered {
+    columns: usize,
+    rows: Vec<f64>,
+    squares: Vec<f64>,
+}
+
+impl Centered {
+    /// `columns`, which must be of one length, centred.
+    pub fn columns(columns: &[Vec<f64>]) -> Centered {
+        let len = columns.first().map_or(0, Vec::len);
+        let mut rows = vec![0.0; len * columns.len()];
+        let mut squares = Vec::with_capacity(columns.len());
+        for (c, column) in columns.iter().enumerate() {
+            let mean = column.iter().sum::<f64>() / len as f64;
+            let mut square = 0.0;
+            for (r, y) in column.iter().enumerate() {
+                let d = y - mean;
+                rows[r * columns.len() + c] = d;
+                square += d * d;
+            }
+            squares.push(square);
+        }
+        Centered { columns: columns.len(), rows, squares }
     }
-    (aa > 0.0 && bb > 0.0).then(|| (ab / (aa * bb).sqrt()).clamp(-1.0, 1.0))
+}
+
+/// `rank_correlation(a, column)` for every column of `columns`, in one pass over the
+/// rows: each column's sum of products is its own sequence of additions, in row order,
+/// so every figure is the one the pair alone gives, and the columns' additions overlap
+/// (the pair alone waits on each addition before the next).
+pub fn rank_correlations(a: &[f64], columns: &Centered) -> Vec<Option<f64>> {
+    let n = a.len();
+    if n < 2 || columns.rows.len() != n * columns.columns {
+        return vec![None; columns.columns];
+    }
+    let mean_a = a.iter().sum::<f64>() / n as f64;
+    let mut aa = 0.0;
+    let mut ab = vec![0.0; columns.columns];
+    for (x, row) in a.iter().zip(columns.rows.chunks_exact(columns.columns)) {
+        let dx = x - mean_a;
+        aa += dx * dx;
+        for (sum, dy) in ab.iter_mut().zip(row) {
+            *sum += dx * dy;
+        }
+    }
+    ab.iter()
+        .zip(&columns.squares)
+        .map(|(&ab, &bb)| (aa > 0.0 && bb > 0.0).then(|| (ab / (aa * bb).sqrt()).clamp(-1.0, 1.0)))
+        .collect()
 }
 
 /// The 95% interval of a Spearman correlation `rho` of `n` runs: Fisher's z with the
@@ -190,13 +233,19 @@ impl Sensitivity {
         let n_inputs = layout.inputs.len();
         let usable = sample.width == n_inputs + outputs.len();
         let ranks = |c: usize| midranks(&sample.column(c));
-        let input_ranks: Vec<Vec<f64>> = if usable { (0..n_inputs).map(ranks).collect() } else { Vec::new() };
+        let (input_ranks, output_ranks): (Vec<Vec<f64>>, Vec<Vec<f64>>) = if usable {
+            ((0..n_inputs).map(ranks).collect(), (0..outputs.len()).map(|o| ranks(n_inputs + o)).collect())
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        let centered = Centered::columns(&output_ranks);
+        // rho[input][output]: each input's ranks against every output's in one pass.
+        let rho: Vec<Vec<Option<f64>>> = input_ranks.iter().map(|a| rank_correlations(a, &centered)).collect();
         let ranked = (0..outputs.len())
             .map(|o| {
-                let output_ranks = if usable { ranks(n_inputs + o) } else { Vec::new() };
                 let mut list: Vec<Correlation> = (0..n_inputs)
                     .map(|input| {
-                        let rho = input_ranks.get(input).and_then(|r| rank_correlation(r, &output_ranks));
+                        let rho = rho.get(input).and_then(|r| r[o]);
                         Correlation { input, rho, ci95: rho.and_then(|r| fisher_interval(r, sample.rows())) }
                     })
                     .collect();
@@ -241,6 +290,46 @@ mod tests {
         // Hand-computed: ranks (1,2,3,4) vs (2,1,4,3): d^2 sum 4, rho = 1 - 6x4/(4x15) = 0.6.
         let p = rank_correlation(&[1.0, 2.0, 3.0, 4.0], &[2.0, 1.0, 4.0, 3.0]).unwrap_or(f64::NAN);
         assert!((p - 0.6).abs() < 1e-12, "{p}");
+    }
+
+    /// One pass against many columns gives, bit for bit, what each pair gives alone (the
+    /// pair's own loop, written out here), constant columns included.
+    #[test]
+    fn rank_correlations_equal_each_pair_alone() {
+        fn pair(a: &[f64], b: &[f64]) -> Option<f64> {
+            let n = a.len() as f64;
+            let (mean_a, mean_b) = (a.iter().sum::<f64>() / n, b.iter().sum::<f64>() / n);
+            let (mut ab, mut aa, mut bb) = (0.0, 0.0, 0.0);
+            for (x, y) in a.iter().zip(b) {
+                let (dx, dy) = (x - mean_a, y - mean_b);
+                ab += dx * dy;
+                aa += dx * dx;
+                bb += dy * dy;
+            }
+            (aa > 0.0 && bb > 0.0).then(|| (ab / (aa * bb).sqrt()).clamp(-1.0, 1.0))
+        }
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let mut column = |spread: u64| -> Vec<f64> {
+            let values: Vec<f32> = (0..997)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    (x % spread.max(1)) as f32
+                })
+                .collect();
+            midranks(&values)
+        };
+        let inputs: Vec<Vec<f64>> = [1000, 7, 2, 1].into_iter().map(&mut column).collect();
+        let outputs: Vec<Vec<f64>> = [50, 1, 100_000, 3, 9].into_iter().map(&mut column).collect();
+        let centered = Centered::columns(&outputs);
+        for a in &inputs {
+            let together = rank_correlations(a, &centered);
+            let alone: Vec<Option<f64>> = outputs.iter().map(|b| pair(a, b)).collect();
+            let bits = |v: &[Option<f64>]| v.iter().map(|r| r.map(f64::to_bits)).collect::<Vec<_>>();
+            assert_eq!(bits(&together), bits(&alone));
+        }
+        assert!(rank_correlations(&inputs[0], &centered)[1].is_none(), "a constant output has no rho");
     }
 
     #[test]

@@ -73,12 +73,18 @@ impl ExactSum {
     /// (exact in an i128) and the total joins the partials as three exact pieces, instead
     /// of two partial updates per value.
     pub fn add_products(&mut self, runs: &[(f64, u64)]) {
+        self.add_pairs(runs.iter().copied());
+    }
+
+    /// `add_products` of the (value, count) pairs `runs` yields, in any order and
+    /// grouping: the sum is exact, so it is the same.
+    pub fn add_pairs(&mut self, runs: impl Iterator<Item = (f64, u64)> + Clone) {
         const FIXED_POINT_SPAN: i32 = 52;
         let mut grid = i32::MAX;
         let mut top = i32::MIN;
         let mut total: u64 = 0;
         let mut any = false;
-        for &(v, c) in runs {
+        for (v, c) in runs.clone() {
             if let Some((_, e)) = binary_parts(v).filter(|_| c > 0) {
                 grid = grid.min(e);
                 top = top.max(e);
@@ -87,11 +93,11 @@ impl ExactSum {
             }
         }
         if !any || total >= 1 << 20 || top - grid > FIXED_POINT_SPAN || grid < -1000 || top > 900 {
-            runs.iter().for_each(|&(v, c)| self.add_product(v, c));
+            runs.for_each(|(v, c)| self.add_product(v, c));
             return;
         }
         let mut fixed: i128 = 0;
-        for &(v, c) in runs {
+        for (v, c) in runs {
             match binary_parts(v) {
                 // |m| < 2^53 shifted by at most 52 bits, times counts that total below
                 // 2^20: every partial sum is below 2^125.

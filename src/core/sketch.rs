@@ -177,9 +177,9 @@ impl Sketch {
         if value.is_finite() {
             self.finite_count += 1;
         }
-        // Bucketed or not, values wait in a batch: sorting a batch touches each bucket
-        // once, where adding values one by one searches the bucket map for every value,
-        // and the batch's sum takes one exact product per distinct value.
+        // Bucketed or not, values wait in a batch: a batch joins the sorted exact list in
+        // one merge, or the bucket lists in one merge per sign, where values one by one
+        // would search them for every value, and the batch's sum is one exact sum.
         if value == 0.0 && value.is_sign_positive() {
             self.pending_zeros += 1;
         } else {
@@ -238,9 +238,18 @@ impl Sketch {
         }
         let mut pending = std::mem::take(&mut self.pending);
         let zeros = std::mem::take(&mut self.pending_zeros);
+        if let Some(buckets) = &mut self.buckets {
+            // Bucketed, a batch needs no sorting: each value's bucket index is found
+            // directly, and the exact sum takes the values in any order.
+            self.sum.add_pairs(pending.iter().map(|&v| (v, 1)).chain((zeros > 0).then_some((0.0, zeros))));
+            buckets.add_unsorted(&pending, zeros);
+            pending.clear();
+            self.pending = pending;
+            return;
+        }
         // A cell already past a few hundred distinct values is likely to bring mostly new
         // ones; a cell's first batch, or one of few distinct values, sorts by comparison.
-        let many_distinct = self.buckets.is_some() || self.exact.len() >= RADIX_MIN_LEN;
+        let many_distinct = self.exact.len() >= RADIX_MIN_LEN;
         sort_total(&mut pending, many_distinct);
         // The counted +0.0s go after the negative values and -0.0, as `total_cmp` orders.
         let split = pending.partition_point(|v| v.total_cmp(&0.0).is_lt());

@@ -122,6 +122,10 @@ impl Series {
         self as usize
     }
 
+    /// Series whose statistics are read at the horizon month only (by the headline), so
+    /// the Monte Carlo aggregates their other months' values nowhere.
+    pub const HORIZON_ONLY: [Series; 2] = [Series::ComputePflopsYears, Series::PricedEnergyMwh];
+
     /// The series that are rows of `summary.csv`, in table order.
     pub fn summary_rows() -> impl Iterator<Item = Series> {
         Series::ALL.iter().copied().filter(|s| s.in_summary())

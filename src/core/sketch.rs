@@ -91,9 +91,19 @@ fn radix_sort(keys: &mut Vec<u64>) {
 /// every one of thousands of batches once per run (about 4% of korea-260k's simulate
 /// time, 64-run blocks against one run at a time).
 pub fn add_columns<'v>(cells: &mut [Sketch], rows: usize, row: impl Fn(usize) -> &'v [f64]) {
+    add_columns_where(cells, rows, row, |_| true);
+}
+
+/// `add_columns` for the cells c with `keep(c)` only; the others are left as they are.
+pub fn add_columns_where<'v>(
+    cells: &mut [Sketch],
+    rows: usize,
+    row: impl Fn(usize) -> &'v [f64],
+    keep: impl Fn(usize) -> bool,
+) {
     let rows: Vec<&[f64]> = (0..rows).map(row).collect();
     let mut column = Vec::with_capacity(rows.len());
-    for (c, cell) in cells.iter_mut().enumerate() {
+    for (c, cell) in cells.iter_mut().enumerate().filter(|(c, _)| keep(*c)) {
         column.clear();
         column.extend(rows.iter().filter_map(|r| r.get(c).copied()));
         cell.add_all(&column);

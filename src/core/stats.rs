@@ -12,7 +12,7 @@ use super::run_row::{RunOutputs, RunsLayout};
 use super::scenario::Scenario;
 use super::scope::{ScopeAggregate, ScopeParts, ScopeSummary};
 use super::sensitivity::{RankSample, Sensitivity};
-use super::sketch::{add_columns, PartsError, Sketch, SketchParts};
+use super::sketch::{add_columns_where, PartsError, Sketch, SketchParts};
 use super::uncertainty::wilson;
 
 /// The percentiles reported everywhere, in column order.
@@ -331,7 +331,10 @@ impl Aggregate {
         for finished in runs {
             self.add_run_totals(scenario, layout, finished.run, &finished.inputs, &finished.record);
         }
-        add_columns(&mut self.cells, runs.len(), |r| &runs[r].record.values);
+        // Series read at the horizon only take no values in earlier months.
+        let (series, horizon) = (self.series, self.months.saturating_sub(1));
+        let keep = |c: usize| c / series == horizon || !Series::HORIZON_ONLY.iter().any(|s| s.index() == c % series);
+        add_columns_where(&mut self.cells, runs.len(), |r| &runs[r].record.values, keep);
         self.scope.add_runs(runs.len(), |r| &runs[r].record.scoped);
     }
 

@@ -293,3 +293,25 @@ fn bucketed_sketches_merge_across_shards_and_must_be_in_order() {
     refused(&["merge", &edited, &shards[1], &shards[2], "--out", &out], "out of order");
     assert!(!Path::new(&out).exists(), "a refused merge must write nothing");
 }
+
+/// The series read at the horizon only take no values before it, every other cell
+/// takes one per run, so a partial holds nothing no output reads.
+#[test]
+fn horizon_only_series_are_aggregated_at_the_horizon_only() {
+    use buildout::core::ensemble::{simulate, Silent};
+    use buildout::core::metrics::Series;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let path = crate::support::write(dir.path(), "shard.toml", SCENARIO);
+    let scenario = crate::support::load(&path);
+    let runs = 30;
+    let parts = simulate(&scenario, 7, 0..runs, Some(2), &Silent).unwrap_or_else(|e| panic!("simulate: {e}")).parts();
+    let horizon = parts.months - 1;
+    for m in 0..parts.months {
+        for s in 0..parts.series {
+            let count = parts.cells[m * parts.series + s].count;
+            let horizon_only = Series::HORIZON_ONLY.iter().any(|h| h.index() == s);
+            let expected = if horizon_only && m < horizon { 0 } else { runs };
+            assert_eq!(count, expected, "month {m}, series {s}");
+        }
+    }
+}
